@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Client } from '@temporalio/client';
+import type { AppConfig } from '../../libs/config/config.js';
+import type { Orm } from '../../libs/persistence/orm.js';
+import { RoundTripController } from './diagnostics/round-trip.controller.js';
+import { HealthController } from './health/health.controller.js';
+import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from './tokens.js';
+
+export interface ApiDependencies {
+  config: AppConfig;
+  orm: Orm;
+  temporal: Client;
+}
+
+@Module({})
+export class AppModule {
+  static withDependencies(dependencies: ApiDependencies): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      controllers: [HealthController, RoundTripController],
+      providers: [
+        { provide: APP_CONFIG, useValue: dependencies.config },
+        { provide: ORM, useValue: dependencies.orm },
+        { provide: TEMPORAL_CLIENT, useValue: dependencies.temporal },
+      ],
+      exports: [APP_CONFIG, ORM, TEMPORAL_CLIENT],
+    };
+  }
+}

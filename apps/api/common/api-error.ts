@@ -1,0 +1,30 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** The one error shape of the API. */
+export class ApiErrorBody {
+  @ApiProperty({ example: 400 }) statusCode!: number;
+  @ApiProperty({ example: 'validation_failed', description: 'Stable machine-readable code' }) error!: string;
+  @ApiProperty({ example: 'snoozeUntil must be in the future' }) message!: string;
+  @ApiPropertyOptional({ example: 'snoozeUntil', description: 'The request field at fault, when there is one' }) field?: string;
+}
+
+export class ApiError extends HttpException {
+  constructor(status: HttpStatus, code: string, message: string, field?: string) {
+    const body: ApiErrorBody = { statusCode: status, error: code, message, ...(field ? { field } : {}) };
+    super(body, status);
+  }
+
+  static badRequest(message: string, field?: string): ApiError {
+    return new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', message, field);
+  }
+  static notFound(message: string): ApiError {
+    return new ApiError(HttpStatus.NOT_FOUND, 'not_found', message);
+  }
+  static conflict(code: string, message: string): ApiError {
+    return new ApiError(HttpStatus.CONFLICT, code, message);
+  }
+  static unavailable(message: string): ApiError {
+    return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'service_unavailable', message);
+  }
+}

@@ -1,0 +1,75 @@
+import { loadConfig } from '../../libs/config/config.js';
+import { readOrCreateLocalSecret } from '../../libs/embedded/local-secret.js';
+import { startEmbeddedPostgres } from '../../libs/embedded/embedded-postgres.js';
+import { startTemporalDevServer } from '../../libs/embedded/temporal-dev-server.js';
+import { createLogger, setLogLevel } from '../../libs/logger/logger.js';
+import { applyMigrations, openOrm } from '../../libs/persistence/orm.js';
+import { Lifecycle } from '../../libs/process/lifecycle.js';
+import { installTemporalRuntime } from '../../libs/temporal/runtime.js';
+import { connectClient, connectWorkerConnection } from '../../libs/temporal/connection.js';
+import { createApiApp, OPENAPI_PATH } from '../api/bootstrap.js';
+import { createInboxWorker } from '../worker/worker.js';
+
+const log = createLogger('inbox');
+
+/**
+ * `npm start`: the whole product in one process tree. PostgreSQL and a Temporal dev server are
+ * started under DATA_DIR unless DATABASE_URL / TEMPORAL_ADDRESS point to existing ones.
+ */
+await new Lifecycle().run(async (lifecycle) => {
+  const config = loadConfig();
+  setLogLevel(config.logLevel);
+  installTemporalRuntime(config.logLevel);
+  let temporalUiUrl = 'your Temporal cluster\'s UI';
+  config.ticketIdSecret ??= await readOrCreateLocalSecret(config.dataDir, 'ticket-id-secret');
+
+  if (!config.database.url) {
+    const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.database.embeddedPort });
+    lifecycle.onStop('embedded PostgreSQL', () => postgres.stop());
+    config.database.url = postgres.url;
+    log.info(`embedded PostgreSQL on 127.0.0.1:${config.database.embeddedPort}, data in ${config.dataDir}/postgres`);
+  }
+  if (!config.temporal.address) {
+    const temporalServer = await startTemporalDevServer({
+      dataDir: config.dataDir,
+      port: config.temporal.embeddedPort,
+      uiPort: config.temporal.embeddedUiPort,
+      namespace: config.temporal.namespace,
+      cliPath: config.temporal.cliPath,
+    });
+    lifecycle.onStop('embedded Temporal dev server', () => temporalServer.stop());
+    config.temporal.address = temporalServer.address;
+    temporalUiUrl = temporalServer.uiUrl;
+    log.info(`embedded Temporal dev server on ${temporalServer.address}, state in ${config.dataDir}/temporal.sqlite`);
+  }
+
+  const orm = await openOrm(config.database.url);
+  lifecycle.onStop('database pool', () => orm.close());
+  if (config.migrateOnStart) await applyMigrations(orm);
+
+  const workerConnection = await connectWorkerConnection(config.temporal);
+  lifecycle.onStop('worker connection', () => workerConnection.close());
+  const worker = await createInboxWorker({ config, orm, connection: workerConnection });
+  const workerRun = worker.run();
+  lifecycle.onStop('worker', async () => {
+    worker.shutdown();
+    await workerRun;
+  });
+
+  const temporal = await connectClient(config.temporal);
+  lifecycle.onStop('temporal client', () => temporal.connection.close());
+  const app = await createApiApp({ config, orm, temporal });
+  await app.listen(config.port, '0.0.0.0');
+  lifecycle.onStop('http server', () => app.close());
+
+  process.stdout.write(
+    [
+      '',
+      'Durable support inbox is running. Ctrl-C stops everything.',
+      `  API:          ${config.publicUrl}`,
+      `  OpenAPI docs: ${config.publicUrl}/${OPENAPI_PATH}`,
+      `  Temporal UI:  ${temporalUiUrl}`,
+      '',
+    ].join('\n') + '\n',
+  );
+});

@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../../activities/index.js';
+import type { AppConfig } from '../../libs/config/config.js';
+import type { Orm } from '../../libs/persistence/orm.js';
+
+/** Source (.ts) when run by the test runner, compiled (.js) in production. */
+export function workflowsEntryPath(): string {
+  const compiled = fileURLToPath(new URL('../../workflows/index.js', import.meta.url));
+  return existsSync(compiled) ? compiled : fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+}
+
+export interface InboxWorkerOptions {
+  config: AppConfig;
+  orm: Orm;
+  connection: NativeConnection;
+  /** A pre-built workflow bundle (tests build it once); otherwise the worker bundles the workflows itself. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  taskQueue?: string;
+}
+
+export async function createInboxWorker(options: InboxWorkerOptions): Promise<Worker> {
+  const { config, orm, connection } = options;
+  return Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: options.taskQueue ?? config.temporal.taskQueue,
+    activities: createActivities({ config, orm }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsEntryPath() }),
+  });
+}

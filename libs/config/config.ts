@@ -1,0 +1,138 @@
+import path from 'node:path';
+
+/** Everything the product reads from the environment, validated once at start. */
+export interface AppConfig {
+  port: number;
+  publicUrl: string;
+  logLevel: LogLevel;
+  dataDir: string;
+  database: {
+    /** When absent the product starts its own embedded PostgreSQL under dataDir. */
+    url: string | undefined;
+    embeddedPort: number;
+  };
+  temporal: {
+    /** When absent the product starts an embedded Temporal dev server under dataDir. */
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    cliPath: string | undefined;
+    embeddedPort: number;
+    embeddedUiPort: number;
+    tls: { certPath: string; keyPath: string } | undefined;
+    apiKey: string | undefined;
+  };
+  /** Key of the HMAC that turns phone numbers and addresses into workflow ids (ids are stored in plain text). */
+  ticketIdSecret: string | undefined;
+  migrateOnStart: boolean;
+  /** How long the API waits for a worker to answer an update before replying 503. */
+  workflowUpdateTimeoutMs: number;
+  /** History length at which a ticket workflow continues as new even if the server has not suggested it. */
+  ticketHistoryEventLimit: number;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function readString(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = readString(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max} (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
+function readPort(env: Env, name: string, fallback: number): number {
+  return readInteger(env, name, fallback, 1, 65535);
+}
+
+function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = readString(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false (got "${raw}")`);
+}
+
+function readUrl(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = readString(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL (got "${raw}")`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
+  }
+  return raw;
+}
+
+function readHostPort(env: Env, name: string): string | undefined {
+  const raw = readString(env, name);
+  if (raw === undefined) return undefined;
+  if (!/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/.test(raw)) {
+    throw new ConfigError(name, `must be host:port (got "${raw}")`);
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const logLevel = (readString(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  }
+  const port = readPort(env, 'PORT', 3000);
+  const certPath = readString(env, 'TEMPORAL_TLS_CERT_PATH');
+  const keyPath = readString(env, 'TEMPORAL_TLS_KEY_PATH');
+  if (Boolean(certPath) !== Boolean(keyPath)) {
+    throw new ConfigError(certPath ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH', 'must be set together with its pair');
+  }
+  const ticketIdSecret = readString(env, 'TICKET_ID_SECRET');
+  if (ticketIdSecret !== undefined && ticketIdSecret.length < 16) {
+    throw new ConfigError('TICKET_ID_SECRET', 'must be at least 16 characters');
+  }
+  return {
+    port,
+    publicUrl: readUrl(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`,
+    logLevel: logLevel as LogLevel,
+    dataDir: path.resolve(readString(env, 'DATA_DIR') ?? '.data'),
+    database: {
+      url: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+      embeddedPort: readPort(env, 'EMBEDDED_POSTGRES_PORT', 54329),
+    },
+    temporal: {
+      address: readHostPort(env, 'TEMPORAL_ADDRESS'),
+      namespace: readString(env, 'TEMPORAL_NAMESPACE') ?? 'default',
+      taskQueue: readString(env, 'TEMPORAL_TASK_QUEUE') ?? 'tickets',
+      cliPath: readString(env, 'TEMPORAL_CLI_PATH'),
+      embeddedPort: readPort(env, 'EMBEDDED_TEMPORAL_PORT', 7233),
+      embeddedUiPort: readPort(env, 'EMBEDDED_TEMPORAL_UI_PORT', 8233),
+      tls: certPath && keyPath ? { certPath, keyPath } : undefined,
+      apiKey: readString(env, 'TEMPORAL_API_KEY'),
+    },
+    ticketIdSecret,
+    migrateOnStart: readBoolean(env, 'MIGRATE_ON_START', true),
+    workflowUpdateTimeoutMs: readInteger(env, 'WORKFLOW_UPDATE_TIMEOUT_MS', 10000, 100, 600000),
+    ticketHistoryEventLimit: readInteger(env, 'TICKET_HISTORY_EVENT_LIMIT', 10000, 50, 50000),
+  };
+}

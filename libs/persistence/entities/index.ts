@@ -1,0 +1,5 @@
+import { RoundTrip } from './round-trip.entity.js';
+
+export { RoundTrip };
+
+export const ENTITIES = [RoundTrip];

@@ -1,0 +1,1 @@
+export { roundTripWorkflow } from './round-trip.workflow.js';
