@@ -1,8 +1,12 @@
 import type { AppConfig } from '../libs/config/config.js';
+import type { InboundIngestion } from '../libs/ingestion/inbound-ingestion.js';
 import type { Orm } from '../libs/persistence/orm.js';
+import type { OutboundTransports } from './delivery/outbound-transport.js';
 
 /** What activities may touch: every piece of I/O the worker is allowed to do comes through here. */
 export interface ActivityDependencies {
   config: AppConfig;
   orm: Orm;
+  ingestion: InboundIngestion;
+  transports: OutboundTransports;
 }

@@ -1,1 +1,2 @@
 export { roundTripWorkflow } from './round-trip.workflow.js';
+export { ticketWorkflow } from './ticket.workflow.js';

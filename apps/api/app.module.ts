@@ -2,8 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../../libs/config/config.js';
 import type { Orm } from '../../libs/persistence/orm.js';
+import { AuthModule } from './auth/auth.module.js';
 import { RoundTripController } from './diagnostics/round-trip.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { TicketsModule } from './tickets/tickets.module.js';
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from './tokens.js';
 
 export interface ApiDependencies {
@@ -18,6 +20,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
+      imports: [AuthModule, TicketsModule],
       controllers: [HealthController, RoundTripController],
       providers: [
         { provide: APP_CONFIG, useValue: dependencies.config },

@@ -1,3 +1,4 @@
+import { ensureDemoAccount, type DemoAccountOutcome } from '../../libs/accounts/demo-account.js';
 import { loadConfig } from '../../libs/config/config.js';
 import { readOrCreateLocalSecret } from '../../libs/embedded/local-secret.js';
 import { startEmbeddedPostgres } from '../../libs/embedded/embedded-postgres.js';
@@ -46,18 +47,20 @@ await new Lifecycle().run(async (lifecycle) => {
   const orm = await openOrm(config.database.url);
   lifecycle.onStop('database pool', () => orm.close());
   if (config.migrateOnStart) await applyMigrations(orm);
+  const demo = await ensureDemoAccount(orm, { dataDir: config.dataDir });
+
+  const temporal = await connectClient(config.temporal);
+  lifecycle.onStop('temporal client', () => temporal.connection.close());
 
   const workerConnection = await connectWorkerConnection(config.temporal);
   lifecycle.onStop('worker connection', () => workerConnection.close());
-  const worker = await createInboxWorker({ config, orm, connection: workerConnection });
+  const worker = await createInboxWorker({ config, orm, connection: workerConnection, temporal });
   const workerRun = worker.run();
   lifecycle.onStop('worker', async () => {
     worker.shutdown();
     await workerRun;
   });
 
-  const temporal = await connectClient(config.temporal);
-  lifecycle.onStop('temporal client', () => temporal.connection.close());
   const app = await createApiApp({ config, orm, temporal });
   await app.listen(config.port, '0.0.0.0');
   lifecycle.onStop('http server', () => app.close());
@@ -69,7 +72,23 @@ await new Lifecycle().run(async (lifecycle) => {
       `  API:          ${config.publicUrl}`,
       `  OpenAPI docs: ${config.publicUrl}/${OPENAPI_PATH}`,
       `  Temporal UI:  ${temporalUiUrl}`,
+      ...demoBannerLines(demo),
       '',
     ].join('\n') + '\n',
   );
 });
+
+/** What the start banner says about signing in: the new demo tokens, or where they were kept. */
+function demoBannerLines(demo: DemoAccountOutcome): string[] {
+  if (demo.created) {
+    return [
+      '',
+      `  Demo account "${demo.account.name}" created (owner ${demo.owner.email}). Its tokens are shown only now:`,
+      `    owner token (Authorization: Bearer …): ${demo.ownerToken}`,
+      `    integration token:                     ${demo.integrationToken}`,
+      demo.credentialsFile ? `    saved to ${demo.credentialsFile}` : '    (they could not be saved to a file: copy them now)',
+    ];
+  }
+  if (demo.credentialsFile) return ['', `  Demo account tokens: ${demo.credentialsFile}`];
+  return ['', '  API tokens: create accounts and users with npm run cli -- create-account / create-user (see README)'];
+}

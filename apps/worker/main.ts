@@ -2,7 +2,7 @@ import { loadConfig } from '../../libs/config/config.js';
 import { createLogger, setLogLevel } from '../../libs/logger/logger.js';
 import { openOrm } from '../../libs/persistence/orm.js';
 import { Lifecycle } from '../../libs/process/lifecycle.js';
-import { connectWorkerConnection } from '../../libs/temporal/connection.js';
+import { connectClient, connectWorkerConnection } from '../../libs/temporal/connection.js';
 import { installTemporalRuntime } from '../../libs/temporal/runtime.js';
 import { createInboxWorker } from './worker.js';
 
@@ -17,9 +17,11 @@ await new Lifecycle().run(async (lifecycle) => {
   if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is required to run the worker on its own');
   const orm = await openOrm(config.database.url);
   lifecycle.onStop('database pool', () => orm.close());
+  const temporal = await connectClient(config.temporal);
+  lifecycle.onStop('temporal client', () => temporal.connection.close());
   const connection = await connectWorkerConnection(config.temporal);
   lifecycle.onStop('temporal connection', () => connection.close());
-  const worker = await createInboxWorker({ config, orm, connection });
+  const worker = await createInboxWorker({ config, orm, connection, temporal });
   const running = worker.run();
   lifecycle.onStop('worker', async () => {
     worker.shutdown();

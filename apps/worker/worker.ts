@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { defaultOutboundTransports, type OutboundTransports } from '../../activities/delivery/outbound-transport.js';
 import { createActivities } from '../../activities/index.js';
+import { InboundIngestion } from '../../libs/ingestion/inbound-ingestion.js';
 import type { AppConfig } from '../../libs/config/config.js';
 import type { Orm } from '../../libs/persistence/orm.js';
 
@@ -15,18 +18,23 @@ export interface InboxWorkerOptions {
   config: AppConfig;
   orm: Orm;
   connection: NativeConnection;
+  /** Activities that start or signal workflows (forwarding a message to a new chat ticket) use it. */
+  temporal: Client;
+  transports?: OutboundTransports;
   /** A pre-built workflow bundle (tests build it once); otherwise the worker bundles the workflows itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   taskQueue?: string;
 }
 
 export async function createInboxWorker(options: InboxWorkerOptions): Promise<Worker> {
-  const { config, orm, connection } = options;
+  const { config, orm, connection, temporal } = options;
+  const ingestion = new InboundIngestion({ config, orm, temporal });
+  const transports = options.transports ?? defaultOutboundTransports();
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? config.temporal.taskQueue,
-    activities: createActivities({ config, orm }),
+    activities: createActivities({ config, orm, ingestion, transports }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsEntryPath() }),
   });
 }

@@ -59,12 +59,13 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
   });
   installTemporalRuntime('warn');
 
+  const temporal = await connectClient(config.temporal);
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
   let connection: NativeConnection | undefined;
   const startWorker = async () => {
     connection = await NativeConnection.connect({ address: servers.temporalAddress });
-    worker = await createInboxWorker({ config, orm, connection, workflowBundle: { codePath: servers.workflowBundlePath } });
+    worker = await createInboxWorker({ config, orm, connection, temporal, workflowBundle: { codePath: servers.workflowBundlePath } });
     workerRun = worker.run();
   };
   const stopWorker = async () => {
@@ -76,7 +77,6 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
   };
   await startWorker();
 
-  const temporal = await connectClient(config.temporal);
   const app = await createApiApp({ config, orm, temporal });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

@@ -18,6 +18,9 @@ export class ApiError extends HttpException {
   static badRequest(message: string, field?: string): ApiError {
     return new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', message, field);
   }
+  static forbidden(message: string): ApiError {
+    return new ApiError(HttpStatus.FORBIDDEN, 'forbidden', message);
+  }
   static notFound(message: string): ApiError {
     return new ApiError(HttpStatus.NOT_FOUND, 'not_found', message);
   }

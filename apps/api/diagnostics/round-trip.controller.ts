@@ -7,6 +7,7 @@ import { RoundTrip } from '../../../libs/persistence/entities/index.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
 import type { RoundTripInput, RoundTripResult } from '../../../libs/temporal/contracts/round-trip.js';
 import { roundTripWorkflowId, WORKFLOW_TYPES } from '../../../libs/temporal/workflow-ids.js';
+import { Public } from '../auth/principal.js';
 import { ApiError, ApiErrorBody } from '../common/api-error.js';
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from '../tokens.js';
 
@@ -18,6 +19,7 @@ class RoundTripReport {
 }
 
 @ApiTags('diagnostics')
+@Public()
 @Controller('diagnostics')
 export class RoundTripController {
   constructor(

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } fr
 import type { Client } from '@temporalio/client';
 import type { Response } from 'express';
 import { isDatabaseReachable, type Orm } from '../../../libs/persistence/orm.js';
+import { Public } from '../auth/principal.js';
 import { ORM, TEMPORAL_CLIENT } from '../tokens.js';
 
 type Connectivity = 'up' | 'down';
@@ -24,6 +25,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @Public()
   @ApiOkResponse({ type: HealthReport, description: 'Temporal and PostgreSQL are reachable' })
   @ApiServiceUnavailableResponse({ type: HealthReport, description: 'The part marked "down" is unreachable' })
   async check(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {

@@ -1,0 +1,101 @@
+import type { SqlEntityManager } from '@mikro-orm/postgresql';
+import { Message } from '../libs/persistence/entities/index.js';
+import type { InboundMessage, TicketProjection } from '../libs/temporal/contracts/ticket.js';
+import type { ActivityDependencies } from './dependencies.js';
+
+/** Idempotent writes of a transition: the ticket row only moves forward (by version), events are keyed. */
+async function writeProjection(em: SqlEntityManager, { state, events }: TicketProjection, inbound?: InboundMessage): Promise<void> {
+  await em.execute(
+    `INSERT INTO tickets (id, account_id, channel, status, assignee_id, tags, subject, customer_name, customer_phone,
+       customer_email, customer_visitor_id, snoozed_until, unread_since, last_inbound_at, first_agent_reply_at,
+       message_count, created_at, updated_at, closed_at, version)
+     VALUES (?, ?, ?, ?, ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET
+       status = excluded.status, assignee_id = excluded.assignee_id, tags = excluded.tags,
+       subject = COALESCE(tickets.subject, excluded.subject),
+       customer_name = COALESCE(excluded.customer_name, tickets.customer_name),
+       customer_phone = COALESCE(tickets.customer_phone, excluded.customer_phone),
+       customer_email = COALESCE(tickets.customer_email, excluded.customer_email),
+       customer_visitor_id = COALESCE(tickets.customer_visitor_id, excluded.customer_visitor_id),
+       snoozed_until = excluded.snoozed_until, unread_since = excluded.unread_since,
+       last_inbound_at = excluded.last_inbound_at, first_agent_reply_at = excluded.first_agent_reply_at,
+       message_count = excluded.message_count, updated_at = excluded.updated_at, closed_at = excluded.closed_at,
+       version = excluded.version
+     WHERE tickets.version < excluded.version`,
+    [
+      state.ticketId, state.accountId, state.channel, state.status, state.assigneeId, JSON.stringify(state.tags),
+      inbound?.subject ?? null, inbound?.sender.name ?? null, inbound?.sender.phone ?? null,
+      inbound?.sender.email ?? null, inbound?.sender.visitorId ?? null, state.snoozedUntil, state.unreadSince,
+      state.lastInboundAt, state.firstAgentReplyAt, state.messageCount, state.createdAt, state.updatedAt,
+      state.closedAt, state.version,
+    ],
+  );
+  for (const [index, event] of events.entries()) {
+    await em.execute(
+      `INSERT INTO ticket_events (id, ticket_id, account_id, type, actor_user_id, detail, occurred_at)
+       VALUES (?, ?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (id) DO NOTHING`,
+      [`${state.ticketId}:${state.version}:${index}`, state.ticketId, state.accountId, event.type, event.actorUserId, JSON.stringify(event.detail), event.at],
+    );
+  }
+}
+
+export function createTicketActivities({ orm }: ActivityDependencies) {
+  const transaction = <T>(work: (em: SqlEntityManager) => Promise<T>) => orm.em.fork().transactional(work);
+
+  return {
+    /**
+     * Stores a customer's message with the transition it causes. A message id already stored by an
+     * earlier transition is a duplicate delivery: nothing is written and the workflow drops it.
+     * (The same transition retried finds its own row and carries on.)
+     */
+    async recordInboundMessage(input: { projection: TicketProjection; message: InboundMessage }): Promise<{ duplicate: boolean }> {
+      const { projection, message } = input;
+      return transaction(async (em) => {
+        const existing = await em.findOne(Message, { id: message.messageId });
+        if (existing && !(existing.ticketId === projection.state.ticketId && existing.recordedAtVersion === projection.state.version)) {
+          return { duplicate: true };
+        }
+        await writeProjection(em, projection, message);
+        await em.execute(
+          `INSERT INTO messages (id, ticket_id, account_id, direction, body, subject, external_id, recorded_at_version, created_at)
+           VALUES (?, ?, ?, 'inbound', ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+          [message.messageId, projection.state.ticketId, message.accountId, message.body, message.subject, message.externalId, projection.state.version, message.receivedAt],
+        );
+        return { duplicate: false };
+      });
+    },
+
+    async projectTicket(projection: TicketProjection): Promise<void> {
+      await transaction((em) => writeProjection(em, projection));
+    },
+
+    async recordAgentReply(input: { projection: TicketProjection; messageId: string; body: string; authorUserId: string }): Promise<void> {
+      const { projection } = input;
+      await transaction(async (em) => {
+        await writeProjection(em, projection);
+        await em.execute(
+          `INSERT INTO messages (id, ticket_id, account_id, direction, author_user_id, body, delivery_status, recorded_at_version, created_at)
+           VALUES (?, ?, ?, 'outbound', ?, ?, 'pending', ?, ?) ON CONFLICT (id) DO NOTHING`,
+          [input.messageId, projection.state.ticketId, projection.state.accountId, input.authorUserId, input.body, projection.state.version, projection.state.updatedAt],
+        );
+      });
+    },
+
+    async recordTicketRead(input: { ticketId: string; userId: string; readAt: string }): Promise<void> {
+      await orm.em.fork().execute(
+        `INSERT INTO ticket_reads (ticket_id, user_id, read_at) VALUES (?, ?, ?)
+         ON CONFLICT (ticket_id, user_id) DO UPDATE SET read_at = GREATEST(ticket_reads.read_at, excluded.read_at)`,
+        [input.ticketId, input.userId, input.readAt],
+      );
+    },
+
+    /** The snooze came to an end: the assignee finds an alert in their notifications. */
+    async notifySnoozeExpired(input: { notificationId: string; accountId: string; ticketId: string; assigneeId: string; snoozedUntil: string }): Promise<void> {
+      await orm.em.fork().execute(
+        `INSERT INTO notifications (id, account_id, user_id, ticket_id, type, detail, created_at)
+         VALUES (?, ?, ?, ?, 'snooze_expired', ?::jsonb, now()) ON CONFLICT (id) DO NOTHING`,
+        [input.notificationId, input.accountId, input.assigneeId, input.ticketId, JSON.stringify({ snoozedUntil: input.snoozedUntil })],
+      );
+    },
+  };
+}

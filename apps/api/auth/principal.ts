@@ -1,0 +1,49 @@
+import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import type { Role } from '../../../libs/domain/access.js';
+
+/** The user behind a user token. */
+export interface PrincipalUser {
+  id: string;
+  role: Role;
+  email: string;
+  name: string;
+}
+
+/** A user token of a role that may use the inbox: what every non-public, non-integration route gets. */
+export interface AgentPrincipal {
+  kind: 'user';
+  accountId: string;
+  user: PrincipalUser;
+}
+
+/** An integration token: what @IntegrationOnly() routes get. */
+export interface IntegrationPrincipal {
+  kind: 'integration';
+  accountId: string;
+  user?: undefined;
+}
+
+export type Principal = AgentPrincipal | IntegrationPrincipal;
+
+export const IS_PUBLIC = 'auth:public';
+export const INTEGRATION_ONLY = 'auth:integration-only';
+
+/** The route needs no token at all (health, diagnostics, webhooks that authenticate otherwise). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** The route needs an integration token; user tokens are refused with 403. */
+export const IntegrationOnly = () => SetMetadata(INTEGRATION_ONLY, true);
+
+export type RequestWithPrincipal = Request & { principal?: Principal };
+
+/**
+ * The caller, as the global BearerAuthGuard authenticated it: `{ kind, accountId, user? }`.
+ * On ordinary routes it is an AgentPrincipal (user always set), on @IntegrationOnly() routes an
+ * IntegrationPrincipal. Not available on @Public() routes.
+ */
+export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
+  const principal = context.switchToHttp().getRequest<RequestWithPrincipal>().principal;
+  if (!principal) throw new Error('@CurrentPrincipal() used on a route that was not authenticated (is it @Public()?)');
+  return principal;
+});

@@ -1,0 +1,252 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Orm } from '../../../libs/persistence/orm.js';
+import { ApiError } from '../common/api-error.js';
+import { ORM } from '../tokens.js';
+import { assertTicketOfAccount } from './ticket-ids.js';
+
+export type TicketView = 'all' | 'mine' | 'unassigned';
+
+export interface TicketFilters {
+  view?: TicketView;
+  status?: string[];
+  channel?: string[];
+  assigneeId?: string;
+  tag?: string;
+  createdFrom?: string;
+  createdTo?: string;
+  updatedFrom?: string;
+  updatedTo?: string;
+  /** Text in the subject or in any message of the ticket. */
+  q?: string;
+}
+
+export interface TicketListRequest extends TicketFilters {
+  sort?: 'updatedAt' | 'createdAt';
+  order?: 'asc' | 'desc';
+  cursor?: string;
+  limit?: number;
+}
+
+export interface TicketSummary {
+  id: string;
+  channel: string;
+  status: string;
+  assigneeId: string | null;
+  tags: string[];
+  subject: string | null;
+  customer: { name: string | null; phone: string | null; email: string | null; visitorId: string | null };
+  snoozedUntil: string | null;
+  unread: boolean;
+  messageCount: number;
+  lastInboundAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export interface MessageRecord {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  authorUserId: string | null;
+  body: string;
+  subject: string | null;
+  deliveryStatus: string | null;
+  deliveryError: string | null;
+  createdAt: string;
+}
+
+interface TicketRow {
+  id: string;
+  channel: string;
+  status: string;
+  assignee_id: string | null;
+  tags: string[];
+  subject: string | null;
+  customer_name: string | null;
+  customer_phone: string | null;
+  customer_email: string | null;
+  customer_visitor_id: string | null;
+  snoozed_until: Date | null;
+  unread: boolean;
+  message_count: number;
+  last_inbound_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  closed_at: Date | null;
+}
+
+const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+
+/** Unread for one agent: an inbound message arrived after that agent last read the ticket. */
+const UNREAD_FOR_AGENT = `(t.last_inbound_at IS NOT NULL AND (r.read_at IS NULL OR r.read_at < t.last_inbound_at))`;
+
+function toSummary(row: TicketRow): TicketSummary {
+  return {
+    id: row.id,
+    channel: row.channel,
+    status: row.status,
+    assigneeId: row.assignee_id,
+    tags: row.tags,
+    subject: row.subject,
+    customer: { name: row.customer_name, phone: row.customer_phone, email: row.customer_email, visitorId: row.customer_visitor_id },
+    snoozedUntil: iso(row.snoozed_until),
+    unread: row.unread,
+    messageCount: row.message_count,
+    lastInboundAt: iso(row.last_inbound_at),
+    createdAt: iso(row.created_at)!,
+    updatedAt: iso(row.updated_at)!,
+    closedAt: iso(row.closed_at),
+  };
+}
+
+function encodeCursor(sortValue: string, id: string): string {
+  return Buffer.from(JSON.stringify([sortValue, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(decoded) && decoded.length === 2 && decoded.every((part) => typeof part === 'string') && !Number.isNaN(Date.parse(decoded[0]))) {
+      return decoded as [string, string];
+    }
+  } catch {
+    // reported below
+  }
+  throw ApiError.badRequest('cursor is not a cursor this API returned', 'cursor');
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+/** Reads for agents, from the PostgreSQL projections; every query is scoped to the caller's account. */
+@Injectable()
+export class TicketQueriesService {
+  constructor(@Inject(ORM) private readonly orm: Orm) {}
+
+  async list(accountId: string, userId: string, request: TicketListRequest): Promise<{ tickets: TicketSummary[]; nextCursor: string | null }> {
+    const where: string[] = ['t.account_id = ?'];
+    const params: unknown[] = [userId, accountId];
+    const view = request.view ?? 'all';
+    if (view === 'mine') {
+      where.push(`t.status = 'open'`, 't.assignee_id = ?');
+      params.push(userId);
+    } else if (view === 'unassigned') {
+      where.push(`t.status = 'open'`, 't.assignee_id IS NULL');
+    }
+    if (request.status?.length) {
+      where.push(`t.status IN (${request.status.map(() => '?').join(', ')})`);
+      params.push(...request.status);
+    }
+    if (request.channel?.length) {
+      where.push(`t.channel IN (${request.channel.map(() => '?').join(', ')})`);
+      params.push(...request.channel);
+    }
+    if (request.assigneeId) {
+      where.push('t.assignee_id = ?');
+      params.push(request.assigneeId);
+    }
+    if (request.tag) {
+      where.push('? = ANY(t.tags)');
+      params.push(request.tag.trim().toLowerCase());
+    }
+    for (const [bound, column, operator] of [
+      [request.createdFrom, 'created_at', '>='],
+      [request.createdTo, 'created_at', '<'],
+      [request.updatedFrom, 'updated_at', '>='],
+      [request.updatedTo, 'updated_at', '<'],
+    ] as const) {
+      if (bound) {
+        where.push(`t.${column} ${operator} ?`);
+        params.push(bound);
+      }
+    }
+    if (request.q?.trim()) {
+      const pattern = `%${escapeLike(request.q.trim())}%`;
+      where.push(`(t.subject ILIKE ? OR EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND m.body ILIKE ?))`);
+      params.push(pattern, pattern);
+    }
+    const sortColumn = request.sort === 'createdAt' ? 'created_at' : 'updated_at';
+    const descending = (request.order ?? 'desc') === 'desc';
+    if (request.cursor) {
+      const [sortValue, id] = decodeCursor(request.cursor);
+      where.push(`(t.${sortColumn}, t.id) ${descending ? '<' : '>'} (?::timestamptz, ?)`);
+      params.push(sortValue, id);
+    }
+    const limit = request.limit ?? 25;
+    const direction = descending ? 'DESC' : 'ASC';
+    const rows = await this.orm.em.fork().execute<(TicketRow & { sort_value: Date })[]>(
+      `SELECT t.*, ${UNREAD_FOR_AGENT} AS unread, t.${sortColumn} AS sort_value
+       FROM tickets t LEFT JOIN ticket_reads r ON r.ticket_id = t.id AND r.user_id = ?
+       WHERE ${where.join(' AND ')}
+       ORDER BY t.${sortColumn} ${direction}, t.id ${direction}
+       LIMIT ${limit + 1}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      tickets: page.map(toSummary),
+      nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.sort_value).toISOString(), last.id) : null,
+    };
+  }
+
+  async get(accountId: string, userId: string, ticketId: string): Promise<TicketSummary> {
+    assertTicketOfAccount(ticketId, accountId);
+    const [row] = await this.orm.em.fork().execute<TicketRow[]>(
+      `SELECT t.*, ${UNREAD_FOR_AGENT} AS unread
+       FROM tickets t LEFT JOIN ticket_reads r ON r.ticket_id = t.id AND r.user_id = ?
+       WHERE t.id = ? AND t.account_id = ?`,
+      [userId, ticketId, accountId],
+    );
+    if (!row) throw ApiError.notFound(`ticket ${ticketId} not found`);
+    return toSummary(row);
+  }
+
+  /** Newest first from the cursor on; returned oldest first, as a thread reads. */
+  async messages(accountId: string, ticketId: string, options: { before?: string; limit?: number }): Promise<{ messages: MessageRecord[]; olderCursor: string | null }> {
+    assertTicketOfAccount(ticketId, accountId);
+    const limit = options.limit ?? 50;
+    const params: unknown[] = [ticketId, accountId];
+    let keyset = '';
+    if (options.before) {
+      const [createdAt, id] = decodeCursor(options.before);
+      keyset = 'AND (created_at, id) < (?::timestamptz, ?)';
+      params.push(createdAt, id);
+    }
+    const rows = await this.orm.em.fork().execute<
+      { id: string; direction: 'inbound' | 'outbound'; author_user_id: string | null; body: string; subject: string | null; delivery_status: string | null; delivery_error: string | null; created_at: Date }[]
+    >(
+      `SELECT id, direction, author_user_id, body, subject, delivery_status, delivery_error, created_at
+       FROM messages WHERE ticket_id = ? AND account_id = ? ${keyset}
+       ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const oldest = page.at(-1);
+    return {
+      messages: page.reverse().map((row) => ({
+        id: row.id,
+        direction: row.direction,
+        authorUserId: row.author_user_id,
+        body: row.body,
+        subject: row.subject,
+        deliveryStatus: row.delivery_status,
+        deliveryError: row.delivery_error,
+        createdAt: iso(row.created_at)!,
+      })),
+      olderCursor: rows.length > limit && oldest ? encodeCursor(iso(oldest.created_at)!, oldest.id) : null,
+    };
+  }
+
+  /** The unread badge: open tickets in My Inbox or Unassigned with inbound messages this agent has not read. */
+  async unreadCount(accountId: string, userId: string): Promise<number> {
+    const [row] = await this.orm.em.fork().execute<{ count: string }[]>(
+      `SELECT count(*) AS count
+       FROM tickets t LEFT JOIN ticket_reads r ON r.ticket_id = t.id AND r.user_id = ?
+       WHERE t.account_id = ? AND t.status = 'open' AND (t.assignee_id = ? OR t.assignee_id IS NULL) AND ${UNREAD_FOR_AGENT}`,
+      [userId, accountId, userId],
+    );
+    return Number(row?.count ?? 0);
+  }
+}

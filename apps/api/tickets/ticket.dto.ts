@@ -1,0 +1,172 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  MaxLength,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { CHANNELS } from '../../../libs/domain/channel-policy.js';
+import { MAX_REPLY_LENGTH, TICKET_STATUSES } from '../../../libs/domain/ticket.js';
+
+const commaList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : value;
+
+export class TicketListQuery {
+  @ApiPropertyOptional({ enum: ['all', 'mine', 'unassigned'], default: 'all', description: 'mine = open and assigned to me; unassigned = open and assigned to nobody' })
+  @IsOptional() @IsIn(['all', 'mine', 'unassigned']) view?: 'all' | 'mine' | 'unassigned';
+
+  @ApiPropertyOptional({ description: 'Comma-separated statuses', example: 'open,snoozed' })
+  @IsOptional() @Transform(commaList) @IsIn(TICKET_STATUSES, { each: true, message: `status must be among ${TICKET_STATUSES.join(', ')}` }) status?: string[];
+
+  @ApiPropertyOptional({ description: 'Comma-separated channels', example: 'email,sms' })
+  @IsOptional() @Transform(commaList) @IsIn(CHANNELS, { each: true, message: `channel must be among ${CHANNELS.join(', ')}` }) channel?: string[];
+
+  @ApiPropertyOptional() @IsOptional() @IsString() assigneeId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() tag?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() createdFrom?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() createdTo?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() updatedFrom?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() updatedTo?: string;
+  @ApiPropertyOptional({ description: 'Text in the subject or in any message' }) @IsOptional() @IsString() @MaxLength(200) q?: string;
+  @ApiPropertyOptional({ enum: ['updatedAt', 'createdAt'], default: 'updatedAt' }) @IsOptional() @IsIn(['updatedAt', 'createdAt']) sort?: 'updatedAt' | 'createdAt';
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc' }) @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() cursor?: string;
+  @ApiPropertyOptional({ default: 25, minimum: 1, maximum: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
+}
+
+export class MessagePageQuery {
+  @ApiPropertyOptional({ description: 'olderCursor of the previous page' }) @IsOptional() @IsString() before?: string;
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+}
+
+export class AssignBody {
+  @ApiProperty({ description: 'A user id of this account, or "me"' }) @IsString() @IsNotEmpty() assigneeId!: string;
+}
+
+export class TagsBody {
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(30) @IsString({ each: true }) add?: string[];
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(30) @IsString({ each: true }) remove?: string[];
+}
+
+export class SnoozeBody {
+  @ApiProperty({ format: 'date-time', description: 'When the ticket opens again; must be in the future' }) @IsISO8601({ strict: true }) until!: string;
+}
+
+export class ReplyBody {
+  @ApiProperty({ maxLength: MAX_REPLY_LENGTH }) @IsString() @IsNotEmpty() @MaxLength(MAX_REPLY_LENGTH) body!: string;
+}
+
+export const BULK_ACTIONS = ['assign', 'unassign', 'tag', 'snooze', 'cancel_snooze', 'close', 'reopen', 'mark_read'] as const;
+
+export class BulkActionSpec {
+  @ApiProperty({ enum: BULK_ACTIONS }) @IsIn(BULK_ACTIONS) type!: (typeof BULK_ACTIONS)[number];
+  @ApiPropertyOptional({ description: 'for assign' }) @IsOptional() @IsString() @IsNotEmpty() assigneeId?: string;
+  @ApiPropertyOptional({ type: [String], description: 'for tag' }) @IsOptional() @IsArray() @IsString({ each: true }) add?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'for tag' }) @IsOptional() @IsArray() @IsString({ each: true }) remove?: string[];
+  @ApiPropertyOptional({ format: 'date-time', description: 'for snooze' }) @IsOptional() @IsISO8601({ strict: true }) until?: string;
+}
+
+export class BulkActionBody {
+  @ApiProperty({ type: [String], maxItems: 100 }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsString({ each: true }) ticketIds!: string[];
+  @ApiProperty({ type: BulkActionSpec }) @ValidateNested() @Type(() => BulkActionSpec) action!: BulkActionSpec;
+}
+
+export class CustomerDto {
+  @ApiProperty({ nullable: true, type: String }) name!: string | null;
+  @ApiProperty({ nullable: true, type: String }) phone!: string | null;
+  @ApiProperty({ nullable: true, type: String }) email!: string | null;
+  @ApiProperty({ nullable: true, type: String }) visitorId!: string | null;
+}
+
+export class TicketSummaryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: CHANNELS }) channel!: string;
+  @ApiProperty({ enum: TICKET_STATUSES }) status!: string;
+  @ApiProperty({ nullable: true, type: String }) assigneeId!: string | null;
+  @ApiProperty({ type: [String] }) tags!: string[];
+  @ApiProperty({ nullable: true, type: String }) subject!: string | null;
+  @ApiProperty({ type: CustomerDto }) customer!: CustomerDto;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) snoozedUntil!: string | null;
+  @ApiProperty({ description: 'Inbound messages I have not read' }) unread!: boolean;
+  @ApiProperty() messageCount!: number;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastInboundAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) closedAt!: string | null;
+}
+
+export class TicketPageDto {
+  @ApiProperty({ type: [TicketSummaryDto] }) tickets!: TicketSummaryDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class MessageDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['inbound', 'outbound'] }) direction!: string;
+  @ApiProperty({ nullable: true, type: String }) authorUserId!: string | null;
+  @ApiProperty() body!: string;
+  @ApiProperty({ nullable: true, type: String }) subject!: string | null;
+  @ApiProperty({ nullable: true, type: String, enum: ['pending', 'queued', 'sent', 'delivered', 'failed', 'undelivered'] }) deliveryStatus!: string | null;
+  @ApiProperty({ nullable: true, type: String }) deliveryError!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class MessagePageDto {
+  @ApiProperty({ type: [MessageDto], description: 'Oldest first' }) messages!: MessageDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `before` for older messages' }) olderCursor!: string | null;
+}
+
+export class TicketDetailDto {
+  @ApiProperty({ type: TicketSummaryDto }) ticket!: TicketSummaryDto;
+  @ApiProperty({ type: [MessageDto], description: 'The last 50 messages, oldest first' }) messages!: MessageDto[];
+  @ApiProperty({ nullable: true, type: String }) olderCursor!: string | null;
+}
+
+/** The ticket's live state, as its workflow holds it after the action. */
+export class TicketStateDto {
+  @ApiProperty() ticketId!: string;
+  @ApiProperty({ enum: CHANNELS }) channel!: string;
+  @ApiProperty({ enum: TICKET_STATUSES }) status!: string;
+  @ApiProperty({ nullable: true, type: String }) assigneeId!: string | null;
+  @ApiProperty({ type: [String] }) tags!: string[];
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) snoozedUntil!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Oldest inbound message no agent has read' }) unreadSince!: string | null;
+  @ApiProperty() messageCount!: number;
+  @ApiProperty({ nullable: true, type: String }) lastMessageId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) lastInboundMessageId!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) closedAt!: string | null;
+  @ApiProperty() version!: number;
+}
+
+export class ReplyResultDto {
+  @ApiProperty() messageId!: string;
+  @ApiProperty({ type: TicketStateDto }) ticket!: TicketStateDto;
+}
+
+export class BulkResultItemDto {
+  @ApiProperty() ticketId!: string;
+  @ApiProperty() ok!: boolean;
+  @ApiPropertyOptional({ type: TicketStateDto }) ticket?: TicketStateDto;
+  @ApiPropertyOptional({ description: 'The error shape, when ok is false' }) error?: { statusCode: number; error: string; message: string };
+}
+
+export class BulkResultDto {
+  @ApiProperty({ type: [BulkResultItemDto] }) results!: BulkResultItemDto[];
+}
+
+export class UnreadCountDto {
+  @ApiProperty({ description: 'False when the account turned the unread notification off' }) enabled!: boolean;
+  @ApiProperty({ nullable: true, type: Number }) count!: number | null;
+}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import type { Client } from '@temporalio/client';
+import type { AppConfig } from '../../../libs/config/config.js';
+import { InboundIngestion } from '../../../libs/ingestion/inbound-ingestion.js';
+import type { Orm } from '../../../libs/persistence/orm.js';
+import { InboxController } from '../inbox/inbox.controller.js';
+import { IntegrationController } from '../integration/integration.controller.js';
+import { AccountSettingsService } from '../settings/account-settings.service.js';
+import { SettingsController } from '../settings/settings.controller.js';
+import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from '../tokens.js';
+import { ViewsController } from '../views/views.controller.js';
+import { BulkActionsController } from './bulk-actions.controller.js';
+import { TicketActionsService } from './ticket-actions.service.js';
+import { TicketQueriesService } from './ticket-queries.service.js';
+import { TicketsController } from './tickets.controller.js';
+
+/** Everything agents do with tickets, and the integration door through which customers' messages arrive. */
+@Module({
+  controllers: [BulkActionsController, TicketsController, InboxController, ViewsController, SettingsController, IntegrationController],
+  providers: [
+    TicketQueriesService,
+    TicketActionsService,
+    AccountSettingsService,
+    {
+      provide: InboundIngestion,
+      inject: [APP_CONFIG, ORM, TEMPORAL_CLIENT],
+      useFactory: (config: AppConfig, orm: Orm, temporal: Client) => new InboundIngestion({ config, orm, temporal }),
+    },
+  ],
+})
+export class TicketsModule {}

@@ -1,0 +1,260 @@
+import { channelPolicy, type Channel } from './channel-policy.js';
+
+/**
+ * The ticket state machine (SPEC §1, §4). Pure and deterministic: the ticket workflow holds a
+ * TicketState and moves it only through these functions, passing in its own clock.
+ *
+ *   open ──snooze──▶ snoozed ──(deadline | inbound message | cancel)──▶ open
+ *   open|snoozed ──close──▶ closed ──(reopen | inbound message, email/SMS only)──▶ open
+ */
+export type TicketStatus = 'open' | 'snoozed' | 'closed';
+export const TICKET_STATUSES: readonly TicketStatus[] = ['open', 'snoozed', 'closed'];
+
+export interface TicketState {
+  ticketId: string;
+  accountId: string;
+  channel: Channel;
+  status: TicketStatus;
+  assigneeId: string | null;
+  tags: string[];
+  snoozedUntil: string | null;
+  /** Arrival of the oldest inbound message that no agent has read yet; null when all is read. */
+  unreadSince: string | null;
+  lastMessageId: string | null;
+  lastInboundMessageId: string | null;
+  lastInboundAt: string | null;
+  firstAgentReplyAt: string | null;
+  messageCount: number;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  /** Grows with every change, so a projection can ignore a write older than the one it holds. */
+  version: number;
+}
+
+export type AgentAction =
+  | { type: 'assign'; assigneeId: string }
+  | { type: 'unassign' }
+  | { type: 'tag'; add: string[]; remove: string[] }
+  /** Snoozes an open ticket, or changes the deadline of a snoozed one. */
+  | { type: 'snooze'; until: string }
+  | { type: 'cancel_snooze' }
+  | { type: 'close' }
+  | { type: 'reopen' }
+  | { type: 'mark_read' }
+  | { type: 'reply'; messageId: string; body: string };
+
+export type AgentActionType = AgentAction['type'];
+
+export type TicketEventType =
+  | 'created'
+  | 'message_received'
+  | 'reopened'
+  | 'snooze_ended_by_message'
+  | 'assigned'
+  | 'unassigned'
+  | 'tags_changed'
+  | 'snoozed'
+  | 'snooze_changed'
+  | 'snooze_cancelled'
+  | 'snooze_expired'
+  | 'closed'
+  | 'read'
+  | 'replied';
+
+/** What happened and why: the audit trail of a ticket, also written to its projection. */
+export interface TicketEvent {
+  type: TicketEventType;
+  at: string;
+  actorUserId: string | null;
+  detail: Record<string, string | number | boolean | null | string[]>;
+}
+
+export interface Transition {
+  state: TicketState;
+  events: TicketEvent[];
+}
+
+export interface InboundMessageFacts {
+  messageId: string;
+  receivedAt: string;
+}
+
+export const MAX_TAGS = 30;
+export const MAX_TAG_LENGTH = 50;
+export const MAX_REPLY_LENGTH = 20000;
+
+export function newTicketState(init: { ticketId: string; accountId: string; channel: Channel; createdAt: string }): TicketState {
+  return {
+    ...init,
+    status: 'open',
+    assigneeId: null,
+    tags: [],
+    snoozedUntil: null,
+    unreadSince: null,
+    lastMessageId: null,
+    lastInboundMessageId: null,
+    lastInboundAt: null,
+    firstAgentReplyAt: null,
+    messageCount: 0,
+    updatedAt: init.createdAt,
+    closedAt: null,
+    version: 0,
+  };
+}
+
+export function ticketCreatedEvent(state: TicketState): TicketEvent {
+  return { type: 'created', at: state.createdAt, actorUserId: null, detail: { channel: state.channel } };
+}
+
+/** Lower-cased, trimmed, inner whitespace collapsed; null when the tag is unusable. */
+export function normalizeTag(tag: string): string | null {
+  const normalized = tag.trim().toLowerCase().replace(/\s+/g, ' ');
+  return normalized.length > 0 && normalized.length <= MAX_TAG_LENGTH ? normalized : null;
+}
+
+export type InboundOutcome = { kind: 'accepted'; transition: Transition } | { kind: 'start_new_ticket' };
+
+/** A customer's message: it lands in the ticket, ending a snooze, and reopens a closed ticket where the channel allows. */
+export function receiveInboundMessage(state: TicketState, message: InboundMessageFacts, now: string): InboundOutcome {
+  const events: TicketEvent[] = [];
+  let next: TicketState = { ...state };
+  if (state.status === 'closed') {
+    if (channelPolicy(state.channel).inboundOnClosedTicket === 'start_new_ticket') return { kind: 'start_new_ticket' };
+    next = { ...next, status: 'open', closedAt: null };
+    events.push({ type: 'reopened', at: now, actorUserId: null, detail: { reason: 'inbound_message', channel: state.channel } });
+  } else if (state.status === 'snoozed') {
+    events.push({ type: 'snooze_ended_by_message', at: now, actorUserId: null, detail: { snoozedUntil: state.snoozedUntil } });
+    next = { ...next, status: 'open', snoozedUntil: null };
+  }
+  next = {
+    ...next,
+    lastMessageId: message.messageId,
+    lastInboundMessageId: message.messageId,
+    lastInboundAt: latest(state.lastInboundAt, message.receivedAt),
+    unreadSince: state.unreadSince === null ? message.receivedAt : earliest(state.unreadSince, message.receivedAt),
+    messageCount: state.messageCount + 1,
+  };
+  events.push({ type: 'message_received', at: now, actorUserId: null, detail: { messageId: message.messageId } });
+  return { kind: 'accepted', transition: touch(next, state, now, events) };
+}
+
+/** Why an agent action cannot be applied now, or null when it can. Synchronous: used as an update validator. */
+export function validateAgentAction(state: TicketState, action: AgentAction, now: string): string | null {
+  switch (action.type) {
+    case 'assign':
+      return action.assigneeId.trim() ? null : 'assigneeId must name a user';
+    case 'tag': {
+      const invalid = [...action.add, ...action.remove].find((tag) => normalizeTag(tag) === null);
+      if (invalid !== undefined) return `tag "${invalid}" must be 1 to ${MAX_TAG_LENGTH} characters`;
+      const tags = applyTagChange(state.tags, action.add, action.remove);
+      return tags.length > MAX_TAGS ? `a ticket has at most ${MAX_TAGS} tags` : null;
+    }
+    case 'snooze': {
+      const until = Date.parse(action.until);
+      if (Number.isNaN(until)) return 'until must be an ISO 8601 date-time';
+      if (until <= Date.parse(now)) return 'until must be in the future';
+      return state.status === 'closed' ? 'a closed ticket cannot be snoozed; reopen it first' : null;
+    }
+    case 'cancel_snooze':
+      return state.status === 'snoozed' ? null : 'the ticket is not snoozed';
+    case 'reopen':
+      if (state.status === 'closed' && !channelPolicy(state.channel).agentMayReopen) {
+        return 'a closed web chat ticket never reopens; the customer starts a new conversation';
+      }
+      return null;
+    case 'reply':
+      if (!action.body.trim()) return 'body must not be empty';
+      if (action.body.length > MAX_REPLY_LENGTH) return `body must be at most ${MAX_REPLY_LENGTH} characters`;
+      if (state.status === 'closed' && state.channel === 'web_chat') return 'this web chat conversation is closed';
+      return null;
+    case 'unassign':
+    case 'close':
+    case 'mark_read':
+      return null;
+  }
+}
+
+/** Applies a validated agent action. Actions that change nothing (close a closed ticket) produce no event. */
+export function applyAgentAction(state: TicketState, action: AgentAction, actorUserId: string, now: string): Transition {
+  const event = (type: TicketEventType, detail: TicketEvent['detail'] = {}): TicketEvent => ({ type, at: now, actorUserId, detail });
+  switch (action.type) {
+    case 'assign':
+      if (state.assigneeId === action.assigneeId) return unchanged(state);
+      return touch({ ...state, assigneeId: action.assigneeId }, state, now, [
+        event('assigned', { assigneeId: action.assigneeId, previousAssigneeId: state.assigneeId }),
+      ]);
+    case 'unassign':
+      if (state.assigneeId === null) return unchanged(state);
+      return touch({ ...state, assigneeId: null }, state, now, [event('unassigned', { previousAssigneeId: state.assigneeId })]);
+    case 'tag': {
+      const tags = applyTagChange(state.tags, action.add, action.remove);
+      if (tags.join('\n') === state.tags.join('\n')) return unchanged(state);
+      return touch({ ...state, tags }, state, now, [event('tags_changed', { tags, previousTags: state.tags })]);
+    }
+    case 'snooze': {
+      const until = new Date(action.until).toISOString();
+      if (state.status === 'snoozed' && state.snoozedUntil === until) return unchanged(state);
+      const type = state.status === 'snoozed' ? 'snooze_changed' : 'snoozed';
+      return touch({ ...state, status: 'snoozed', snoozedUntil: until }, state, now, [event(type, { until, previousUntil: state.snoozedUntil })]);
+    }
+    case 'cancel_snooze':
+      return touch({ ...state, status: 'open', snoozedUntil: null }, state, now, [event('snooze_cancelled', { previousUntil: state.snoozedUntil })]);
+    case 'close':
+      if (state.status === 'closed') return unchanged(state);
+      return touch({ ...state, status: 'closed', snoozedUntil: null, closedAt: now }, state, now, [event('closed', { previousStatus: state.status })]);
+    case 'reopen':
+      if (state.status !== 'closed') return unchanged(state);
+      return touch({ ...state, status: 'open', closedAt: null }, state, now, [event('reopened', { reason: 'agent' })]);
+    case 'mark_read':
+      if (state.unreadSince === null) return unchanged(state);
+      return touch({ ...state, unreadSince: null }, state, now, [event('read')]);
+    case 'reply':
+      return touch(
+        {
+          ...state,
+          lastMessageId: action.messageId,
+          messageCount: state.messageCount + 1,
+          firstAgentReplyAt: state.firstAgentReplyAt ?? now,
+          unreadSince: null,
+        },
+        state,
+        now,
+        [event('replied', { messageId: action.messageId })],
+      );
+  }
+}
+
+/** The snooze deadline has come: the ticket is open again (the workflow then alerts the assignee). */
+export function expireSnooze(state: TicketState, now: string): Transition | null {
+  if (state.status !== 'snoozed' || state.snoozedUntil === null || Date.parse(now) < Date.parse(state.snoozedUntil)) return null;
+  return touch({ ...state, status: 'open', snoozedUntil: null }, state, now, [
+    { type: 'snooze_expired', at: now, actorUserId: null, detail: { snoozedUntil: state.snoozedUntil, assigneeId: state.assigneeId } },
+  ]);
+}
+
+/** Milliseconds until the snooze deadline, or undefined when there is nothing to wait for. */
+export function msUntilSnoozeExpiry(state: TicketState, now: string): number | undefined {
+  if (state.status !== 'snoozed' || state.snoozedUntil === null) return undefined;
+  return Math.max(0, Date.parse(state.snoozedUntil) - Date.parse(now));
+}
+
+function applyTagChange(current: string[], add: string[], remove: string[]): string[] {
+  const removed = new Set(remove.map(normalizeTag));
+  const tags = current.filter((tag) => !removed.has(tag));
+  for (const tag of add.map(normalizeTag)) {
+    if (tag !== null && !removed.has(tag) && !tags.includes(tag)) tags.push(tag);
+  }
+  return tags;
+}
+
+const earliest = (a: string, b: string) => (Date.parse(b) < Date.parse(a) ? b : a);
+const latest = (a: string | null, b: string) => (a !== null && Date.parse(a) > Date.parse(b) ? a : b);
+
+function touch(next: TicketState, previous: TicketState, now: string, events: TicketEvent[]): Transition {
+  return { state: { ...next, updatedAt: now, version: previous.version + 1 }, events };
+}
+
+function unchanged(state: TicketState): Transition {
+  return { state, events: [] };
+}

@@ -1,0 +1,67 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Channel } from '../../domain/channel-policy.js';
+import type { AgentAction, TicketEvent, TicketState } from '../../domain/ticket.js';
+
+/** Who wrote in, as far as the channel tells. */
+export interface CustomerIdentity {
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  visitorId: string | null;
+}
+
+/** A customer's message as it reaches the ticket workflow (the body is stored by an activity, not kept in state). */
+export interface InboundMessage {
+  messageId: string;
+  accountId: string;
+  channel: Channel;
+  receivedAt: string;
+  body: string;
+  subject: string | null;
+  sender: CustomerIdentity;
+  /** The channel's own id of the message (Twilio MessageSid, email Message-ID, integration id). */
+  externalId: string;
+  /** Email thread or chat conversation the message belongs to, as the channel named it. */
+  threadKey: string | null;
+}
+
+/** Work a ticket still owes when it continues as new; goes through JSON, so arrays only. */
+export interface CarriedTicketWork {
+  state: TicketState;
+  pendingInbound: InboundMessage[];
+  pendingDeliveries: string[];
+  recentMessageIds: string[];
+}
+
+export interface TicketWorkflowInput {
+  ticketId: string;
+  accountId: string;
+  channel: Channel;
+  /** History length at which the ticket continues as new even if the server has not suggested it. */
+  historyEventLimit: number;
+  carried?: CarriedTicketWork;
+}
+
+export interface AgentActionRequest {
+  action: AgentAction;
+  actorUserId: string;
+}
+
+/** How a closed web-chat ticket's workflow ends; email and SMS tickets never end. */
+export interface TicketWorkflowResult {
+  ticketId: string;
+  closedAt: string | null;
+}
+
+export const inboundMessageSignal = defineSignal<[InboundMessage]>('inboundMessage');
+export const agentActionUpdate = defineUpdate<TicketState, [AgentActionRequest]>('agentAction');
+export const ticketStateQuery = defineQuery<TicketState>('ticketState');
+
+/** ApplicationFailure type of a refused agent action; its message says why. */
+export const AGENT_ACTION_REFUSED = 'AgentActionRefused';
+
+/** The projection writes a transition causes; ids make every write idempotent. */
+export interface TicketProjection {
+  state: TicketState;
+  events: TicketEvent[];
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { defaultOutboundTransports } from '../../activities/delivery/outbound-transport.js';
+import { createActivities } from '../../activities/index.js';
+import { findExecutable } from '../../libs/embedded/temporal-dev-server.js';
+import { loadConfig, type AppConfig } from '../../libs/config/config.js';
+import { InboundIngestion } from '../../libs/ingestion/inbound-ingestion.js';
+import type { Orm } from '../../libs/persistence/orm.js';
+import { installTemporalRuntime } from '../../libs/temporal/runtime.js';
+import { testServers } from './servers.js';
+import { createTestDatabase } from './stack.js';
+
+export interface TimeSkippingStack {
+  env: TestWorkflowEnvironment;
+  config: AppConfig;
+  orm: Orm;
+  ingestion: InboundIngestion;
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real worker (workflows + activities against a real PostgreSQL) on Temporal's
+ * time-skipping test server, so days of snooze pass in milliseconds.
+ */
+export async function startTimeSkippingStack(env: Record<string, string> = {}): Promise<TimeSkippingStack> {
+  installTemporalRuntime('warn');
+  const testServer = findExecutable('temporal-test-server', process.env.TEMPORAL_TEST_SERVER_PATH);
+  if (!testServer) throw new Error('temporal-test-server not found: run the tests with `npm test`, whose set-up installs it');
+  const temporalEnv = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: testServer } },
+  });
+  const { url, orm } = await createTestDatabase();
+  const config = loadConfig({
+    LOG_LEVEL: 'warn',
+    TICKET_ID_SECRET: 'test-ticket-id-secret-0123456789',
+    ...env,
+    DATABASE_URL: url,
+    TEMPORAL_ADDRESS: temporalEnv.address,
+    TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+  });
+  const ingestion = new InboundIngestion({ config, orm, temporal: temporalEnv.client });
+  const worker = await Worker.create({
+    connection: temporalEnv.nativeConnection,
+    namespace: temporalEnv.namespace ?? 'default',
+    taskQueue: config.temporal.taskQueue,
+    workflowBundle: { codePath: testServers().workflowBundlePath },
+    activities: createActivities({ config, orm, ingestion, transports: defaultOutboundTransports() }),
+  });
+  const running = worker.run();
+  return {
+    env: temporalEnv,
+    config,
+    orm,
+    ingestion,
+    worker,
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await temporalEnv.teardown();
+      await orm.close();
+    },
+  };
+}

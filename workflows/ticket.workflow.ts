@@ -1,0 +1,154 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { ticketEndsWhenClosed } from '../libs/domain/channel-policy.js';
+import {
+  applyAgentAction,
+  expireSnooze,
+  msUntilSnoozeExpiry,
+  newTicketState,
+  receiveInboundMessage,
+  ticketCreatedEvent,
+  validateAgentAction,
+  type TicketState,
+  type Transition,
+} from '../libs/domain/ticket.js';
+import {
+  AGENT_ACTION_REFUSED,
+  agentActionUpdate,
+  inboundMessageSignal,
+  ticketStateQuery,
+  type AgentActionRequest,
+  type InboundMessage,
+  type TicketWorkflowInput,
+  type TicketWorkflowResult,
+} from '../libs/temporal/contracts/ticket.js';
+
+const activities = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/** Message ids remembered across continue-as-new to drop duplicate deliveries cheaply (the database is the final guard). */
+const RECENT_MESSAGE_IDS_KEPT = 200;
+
+/**
+ * One ticket, for its whole life. Inbound messages arrive as signals and queue up; agent actions
+ * arrive as validated updates; the loop below works the queue, the snooze deadline and pending
+ * deliveries, and hands over to a fresh run (continue-as-new) when the history grows long.
+ * Every rule is a pure function of libs/domain/ticket.ts; this file only sequences them.
+ */
+export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketWorkflowResult> {
+  const now = () => new Date().toISOString();
+  let state: TicketState =
+    input.carried?.state ?? newTicketState({ ticketId: input.ticketId, accountId: input.accountId, channel: input.channel, createdAt: now() });
+  const pendingInbound: InboundMessage[] = [...(input.carried?.pendingInbound ?? [])];
+  const pendingDeliveries: string[] = [...(input.carried?.pendingDeliveries ?? [])];
+  const recentMessageIds: string[] = [...(input.carried?.recentMessageIds ?? [])];
+
+  setHandler(ticketStateQuery, () => state);
+
+  setHandler(inboundMessageSignal, (message) => {
+    const known = recentMessageIds.includes(message.messageId) || pendingInbound.some((queued) => queued.messageId === message.messageId);
+    if (!known) pendingInbound.push(message);
+  });
+
+  /** State changes that await an activity run one at a time, so none works from a stale state. */
+  let busy = false;
+  async function exclusively<T>(work: () => Promise<T>): Promise<T> {
+    await condition(() => !busy);
+    busy = true;
+    try {
+      return await work();
+    } finally {
+      busy = false;
+    }
+  }
+
+  const refuseIfInvalid = (action: AgentActionRequest['action']) => {
+    const refusal = validateAgentAction(state, action, now());
+    if (refusal) throw ApplicationFailure.nonRetryable(refusal, AGENT_ACTION_REFUSED);
+  };
+
+  setHandler(
+    agentActionUpdate,
+    ({ action, actorUserId }) =>
+      exclusively(async () => {
+        refuseIfInvalid(action); // again: an earlier action may have changed the ticket since the validator ran
+        const transition = applyAgentAction(state, action, actorUserId, now());
+        state = transition.state;
+        if (action.type === 'reply') {
+          await activities.recordAgentReply({ projection: transition, messageId: action.messageId, body: action.body, authorUserId: actorUserId });
+          pendingDeliveries.push(action.messageId);
+        } else if (transition.events.length > 0) {
+          await activities.projectTicket(transition);
+        }
+        if (action.type === 'mark_read') await activities.recordTicketRead({ ticketId: state.ticketId, userId: actorUserId, readAt: now() });
+        return state;
+      }),
+    { validator: ({ action }) => refuseIfInvalid(action) },
+  );
+
+  async function handleInbound(message: InboundMessage): Promise<void> {
+    const outcome = receiveInboundMessage(state, message, now());
+    if (outcome.kind === 'start_new_ticket') {
+      await activities.forwardToNewChatTicket(message);
+      return;
+    }
+    const transition: Transition =
+      state.version === 0 ? { ...outcome.transition, events: [ticketCreatedEvent(state), ...outcome.transition.events] } : outcome.transition;
+    const { duplicate } = await activities.recordInboundMessage({ projection: transition, message });
+    if (!duplicate) state = transition.state;
+    recentMessageIds.push(message.messageId);
+    recentMessageIds.splice(0, Math.max(0, recentMessageIds.length - RECENT_MESSAGE_IDS_KEPT));
+  }
+
+  async function wakeIfSnoozeEnded(): Promise<void> {
+    const expiry = expireSnooze(state, now());
+    if (!expiry) return;
+    const snoozedUntil = state.snoozedUntil!;
+    state = expiry.state;
+    await activities.projectTicket(expiry);
+    if (state.assigneeId) {
+      await activities.notifySnoozeExpired({
+        notificationId: `${state.ticketId}:snooze-expired:${state.version}`,
+        accountId: state.accountId,
+        ticketId: state.ticketId,
+        assigneeId: state.assigneeId,
+        snoozedUntil,
+      });
+    }
+  }
+
+  const historyTooLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= input.historyEventLimit;
+
+  for (;;) {
+    const versionBeforeWait = state.version;
+    const wait = () => pendingInbound.length > 0 || pendingDeliveries.length > 0 || state.version !== versionBeforeWait || historyTooLong();
+    const untilSnoozeEnds = msUntilSnoozeExpiry(state, now());
+    if (untilSnoozeEnds === undefined) await condition(wait);
+    else await condition(wait, untilSnoozeEnds);
+
+    while (pendingInbound.length > 0) await exclusively(() => handleInbound(pendingInbound.shift()!));
+    await exclusively(wakeIfSnoozeEnded);
+    while (pendingDeliveries.length > 0) {
+      await activities.deliverOutboundMessage({ messageId: pendingDeliveries[0]! });
+      pendingDeliveries.shift();
+    }
+
+    if (state.status === 'closed' && ticketEndsWhenClosed(state.channel)) {
+      await condition(allHandlersFinished);
+      if (pendingInbound.length === 0 && pendingDeliveries.length === 0) return { ticketId: state.ticketId, closedAt: state.closedAt };
+    } else if (historyTooLong()) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof ticketWorkflow>({ ...input, carried: { state, pendingInbound, pendingDeliveries, recentMessageIds } });
+    }
+  }
+}
