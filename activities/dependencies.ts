@@ -1,5 +1,6 @@
 import type { AppConfig } from '../libs/config/config.js';
 import type { InboundIngestion } from '../libs/ingestion/inbound-ingestion.js';
+import type { MailTransport } from '../libs/mail/mail-transport.js';
 import type { Orm } from '../libs/persistence/orm.js';
 import type { OutboundTransports } from './delivery/outbound-transport.js';
 
@@ -9,4 +10,6 @@ export interface ActivityDependencies {
   orm: Orm;
   ingestion: InboundIngestion;
   transports: OutboundTransports;
+  /** The product's one mail transport (SMTP relay, or the local mailbox in the embedded default). */
+  mail: MailTransport;
 }

@@ -5,6 +5,7 @@ import type { Orm } from '../../libs/persistence/orm.js';
 import { AuthModule } from './auth/auth.module.js';
 import { RoundTripController } from './diagnostics/round-trip.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { MailboxController } from './mailbox/mailbox.controller.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from './tokens.js';
 
@@ -21,7 +22,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [AuthModule, TicketsModule],
-      controllers: [HealthController, RoundTripController],
+      controllers: [HealthController, RoundTripController, MailboxController],
       providers: [
         { provide: APP_CONFIG, useValue: dependencies.config },
         { provide: ORM, useValue: dependencies.orm },

@@ -5,6 +5,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { defaultOutboundTransports, type OutboundTransports } from '../../activities/delivery/outbound-transport.js';
 import { createActivities } from '../../activities/index.js';
 import { InboundIngestion } from '../../libs/ingestion/inbound-ingestion.js';
+import { createMailTransport, type MailTransport } from '../../libs/mail/mail-transport.js';
 import type { AppConfig } from '../../libs/config/config.js';
 import type { Orm } from '../../libs/persistence/orm.js';
 
@@ -21,6 +22,7 @@ export interface InboxWorkerOptions {
   /** Activities that start or signal workflows (forwarding a message to a new chat ticket) use it. */
   temporal: Client;
   transports?: OutboundTransports;
+  mail?: MailTransport;
   /** A pre-built workflow bundle (tests build it once); otherwise the worker bundles the workflows itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   taskQueue?: string;
@@ -30,11 +32,12 @@ export async function createInboxWorker(options: InboxWorkerOptions): Promise<Wo
   const { config, orm, connection, temporal } = options;
   const ingestion = new InboundIngestion({ config, orm, temporal });
   const transports = options.transports ?? defaultOutboundTransports();
+  const mail = options.mail ?? createMailTransport({ smtpUrl: config.mail.smtpUrl, orm });
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? config.temporal.taskQueue,
-    activities: createActivities({ config, orm, ingestion, transports }),
+    activities: createActivities({ config, orm, ingestion, transports, mail }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsEntryPath() }),
   });
 }

@@ -24,6 +24,12 @@ export interface AppConfig {
   };
   /** Key of the HMAC that turns phone numbers and addresses into workflow ids (ids are stored in plain text). */
   ticketIdSecret: string | undefined;
+  mail: {
+    /** smtp:// or smtps:// relay for all outbound mail; absent: mail is caught in the local mailbox. */
+    smtpUrl: string | undefined;
+    /** Sender of product mail that has no account-specific address. */
+    defaultFrom: string;
+  };
   migrateOnStart: boolean;
   /** How long the API waits for a worker to answer an update before replying 503. */
   workflowUpdateTimeoutMs: number;
@@ -131,6 +137,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       apiKey: readString(env, 'TEMPORAL_API_KEY'),
     },
     ticketIdSecret,
+    mail: {
+      smtpUrl: readUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+      defaultFrom: readString(env, 'MAIL_FROM') ?? 'Support inbox <no-reply@localhost>',
+    },
     migrateOnStart: readBoolean(env, 'MIGRATE_ON_START', true),
     workflowUpdateTimeoutMs: readInteger(env, 'WORKFLOW_UPDATE_TIMEOUT_MS', 10000, 100, 600000),
     ticketHistoryEventLimit: readInteger(env, 'TICKET_HISTORY_EVENT_LIMIT', 10000, 50, 50000),

@@ -6,6 +6,7 @@ import { createActivities } from '../../activities/index.js';
 import { findExecutable } from '../../libs/embedded/temporal-dev-server.js';
 import { loadConfig, type AppConfig } from '../../libs/config/config.js';
 import { InboundIngestion } from '../../libs/ingestion/inbound-ingestion.js';
+import { createMailTransport } from '../../libs/mail/mail-transport.js';
 import type { Orm } from '../../libs/persistence/orm.js';
 import { installTemporalRuntime } from '../../libs/temporal/runtime.js';
 import { testServers } from './servers.js';
@@ -46,7 +47,7 @@ export async function startTimeSkippingStack(env: Record<string, string> = {}): 
     namespace: temporalEnv.namespace ?? 'default',
     taskQueue: config.temporal.taskQueue,
     workflowBundle: { codePath: testServers().workflowBundlePath },
-    activities: createActivities({ config, orm, ingestion, transports: defaultOutboundTransports() }),
+    activities: createActivities({ config, orm, ingestion, transports: defaultOutboundTransports(), mail: createMailTransport({ smtpUrl: undefined, orm }) }),
   });
   const running = worker.run();
   return {
