@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { RoundTripController } from './diagnostics/round-trip.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { MailboxController } from './mailbox/mailbox.controller.js';
+import { SettingsModule } from './settings/settings.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from './tokens.js';
 
@@ -21,7 +22,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [AuthModule, TicketsModule],
+      imports: [AuthModule, SettingsModule, TicketsModule],
       controllers: [HealthController, RoundTripController, MailboxController],
       providers: [
         { provide: APP_CONFIG, useValue: dependencies.config },

@@ -5,8 +5,6 @@ import { InboundIngestion } from '../../../libs/ingestion/inbound-ingestion.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
 import { InboxController } from '../inbox/inbox.controller.js';
 import { IntegrationController } from '../integration/integration.controller.js';
-import { AccountSettingsService } from '../settings/account-settings.service.js';
-import { SettingsController } from '../settings/settings.controller.js';
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from '../tokens.js';
 import { ViewsController } from '../views/views.controller.js';
 import { BulkActionsController } from './bulk-actions.controller.js';
@@ -16,16 +14,17 @@ import { TicketsController } from './tickets.controller.js';
 
 /** Everything agents do with tickets, and the integration door through which customers' messages arrive. */
 @Module({
-  controllers: [BulkActionsController, TicketsController, InboxController, ViewsController, SettingsController, IntegrationController],
+  controllers: [BulkActionsController, TicketsController, InboxController, ViewsController, IntegrationController],
   providers: [
     TicketQueriesService,
     TicketActionsService,
-    AccountSettingsService,
     {
+      // Shared with the channel modules: every transport hands messages to tickets through it.
       provide: InboundIngestion,
       inject: [APP_CONFIG, ORM, TEMPORAL_CLIENT],
       useFactory: (config: AppConfig, orm: Orm, temporal: Client) => new InboundIngestion({ config, orm, temporal }),
     },
   ],
+  exports: [InboundIngestion, TicketActionsService],
 })
 export class TicketsModule {}
