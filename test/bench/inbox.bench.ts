@@ -1,0 +1,128 @@
+/**
+ * `npm run bench`: throughput and latency of the ticket path on the real embedded servers
+ * (PostgreSQL + Temporal dev server, API + worker in process). Writes docs/benchmarks.md.
+ * Metric definitions: docs/metrics.md.
+ */
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { ticketStateQuery } from '../../libs/temporal/contracts/ticket.js';
+import { createAccountWithUsers } from '../support/accounts.js';
+import { startTestStack } from '../support/stack.js';
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+const round = (value: number) => Math.round(value * 10) / 10;
+
+const { default: startServers } = (await import(new URL('../../../test/support/global-setup.mjs', import.meta.url).href)) as { default: () => Promise<void> };
+const { default: stopServers } = (await import(new URL('../../../test/support/global-teardown.mjs', import.meta.url).href)) as { default: () => Promise<void> };
+await startServers();
+const stack = await startTestStack();
+const brand = await createAccountWithUsers(stack.orm, { roles: ['owner', 'support'] });
+const auth = { authorization: `Bearer ${brand.tokens.support}`, 'content-type': 'application/json' };
+let sequence = 0;
+const ingest = (phone: string, body = `message ${sequence}`) =>
+  fetch(`${stack.baseUrl}/integration/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${brand.integrationToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ channel: 'sms', externalId: `bench-${++sequence}`, body, sender: { phone } }),
+  }).then(async (response) => (await response.json()) as { ticketId: string });
+const projectedMessages = async () => {
+  const [row] = await stack.orm.em.fork().execute<{ count: string }[]>('SELECT count(*) AS count FROM messages WHERE account_id = ?', [brand.accountId]);
+  return Number(row!.count);
+};
+const until = async (predicate: () => Promise<boolean>) => {
+  while (!(await predicate())) await new Promise((resolve) => setTimeout(resolve, 5));
+};
+const phone = (n: number) => `+1415555${String(1000 + n).padStart(4, '0')}`;
+const results: [string, string][] = [];
+
+// 1. Ingestion throughput: 400 messages from 80 senders, 16 in flight.
+{
+  const total = 400;
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < total) {
+        const n = next++;
+        await ingest(phone(n % 80));
+      }
+    }),
+  );
+  await until(async () => (await projectedMessages()) >= total);
+  const seconds = (performance.now() - started) / 1000;
+  results.push(['ingestion throughput (400 msgs, 80 senders, 16 concurrent)', `${round(total / seconds)} messages/s`]);
+}
+
+// 2. Ingest-to-visible latency: a new ticket appears in Unassigned.
+{
+  const latencies: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const { ticketId } = await ingest(phone(500 + i));
+    const started = performance.now();
+    await until(async () => {
+      const response = await fetch(`${stack.baseUrl}/tickets/${ticketId}`, { headers: auth });
+      return response.status === 200;
+    });
+    latencies.push(performance.now() - started);
+  }
+  results.push(['ingest → visible in the API (30 new tickets)', `p50 ${round(percentile(latencies, 50))} ms, p95 ${round(percentile(latencies, 95))} ms`]);
+}
+
+// 3. Agent action latency (update round trip through the worker).
+const tickets = ((await (await fetch(`${stack.baseUrl}/tickets?view=all&limit=60`, { headers: auth })).json()) as { tickets: { id: string }[] }).tickets;
+{
+  const latencies: number[] = [];
+  for (const ticket of tickets.slice(0, 50)) {
+    const started = performance.now();
+    const response = await fetch(`${stack.baseUrl}/tickets/${ticket.id}/assign`, { method: 'POST', headers: auth, body: JSON.stringify({ assigneeId: 'me' }) });
+    if (response.status !== 200) throw new Error(`assign answered ${response.status}`);
+    latencies.push(performance.now() - started);
+  }
+  results.push(['POST /tickets/:id/assign (50 tickets)', `p50 ${round(percentile(latencies, 50))} ms, p95 ${round(percentile(latencies, 95))} ms`]);
+}
+
+// 4. List latency with a text search.
+{
+  const latencies: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const started = performance.now();
+    await (await fetch(`${stack.baseUrl}/tickets?view=all&q=message%20${i}&limit=25`, { headers: auth })).json();
+    latencies.push(performance.now() - started);
+  }
+  results.push([`GET /tickets?q=… (${tickets.length}+ tickets, ${await projectedMessages()} messages)`, `p50 ${round(percentile(latencies, 50))} ms, p95 ${round(percentile(latencies, 95))} ms`]);
+}
+
+// 5. Workflow state does not grow with the thread.
+{
+  const sender = phone(900);
+  const { ticketId } = await ingest(sender, 'x'.repeat(500));
+  const before = await projectedMessages();
+  await until(async () => (await projectedMessages()) >= before);
+  const handle = stack.temporal.workflow.getHandle(ticketId);
+  await until(async () => (await handle.query(ticketStateQuery)).messageCount >= 1);
+  const sizeAfterOne = JSON.stringify(await handle.query(ticketStateQuery)).length;
+  for (let i = 0; i < 300; i++) await ingest(sender, 'x'.repeat(500));
+  await until(async () => (await handle.query(ticketStateQuery)).messageCount >= 301);
+  const sizeAfterMany = JSON.stringify(await handle.query(ticketStateQuery)).length;
+  results.push(['ticket workflow state after 1 / 301 messages of 500 chars', `${sizeAfterOne} / ${sizeAfterMany} bytes`]);
+}
+
+await stack.stop();
+await stopServers();
+
+const table = results.map(([what, value]) => `| ${what} | ${value} |`).join('\n');
+const report = `# Benchmarks
+
+Measured by \`npm run bench\` (test/bench/inbox.bench.ts) on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores,
+${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, embedded PostgreSQL and Temporal dev server on the same
+machine, API and worker in one process. Definitions: [metrics.md](metrics.md).
+
+| measurement | result |
+|---|---|
+${table}
+`;
+await writeFile('docs/benchmarks.md', report);
+process.stdout.write(report);
