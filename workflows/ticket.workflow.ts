@@ -12,6 +12,7 @@ import { ticketEndsWhenClosed } from '../libs/domain/channel-policy.js';
 import {
   applyAgentAction,
   expireSnooze,
+  expiredRequestRefusal,
   msUntilSnoozeExpiry,
   newTicketState,
   receiveInboundMessage,
@@ -60,10 +61,13 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     if (!known) pendingInbound.push(message);
   });
 
-  /** State changes that await an activity run one at a time, so none works from a stale state. */
+  /**
+   * State changes that await an activity run one at a time, so none works from a stale state.
+   * Agent actions also wait for queued customer messages: they act on the ticket as it now is.
+   */
   let busy = false;
-  async function exclusively<T>(work: () => Promise<T>): Promise<T> {
-    await condition(() => !busy);
+  async function exclusively<T>(work: () => Promise<T>, options: { afterQueuedMessages?: boolean } = {}): Promise<T> {
+    await condition(() => !busy && (!options.afterQueuedMessages || pendingInbound.length === 0));
     busy = true;
     try {
       return await work();
@@ -72,16 +76,17 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     }
   }
 
-  const refuseIfInvalid = (action: AgentActionRequest['action']) => {
-    const refusal = validateAgentAction(state, action, now());
+  const refuseIfInvalid = ({ action, expiresAt }: AgentActionRequest) => {
+    const refusal = expiredRequestRefusal(expiresAt, now()) ?? validateAgentAction(state, action, now());
     if (refusal) throw ApplicationFailure.nonRetryable(refusal, AGENT_ACTION_REFUSED);
   };
 
   setHandler(
     agentActionUpdate,
-    ({ action, actorUserId }) =>
+    (request) =>
       exclusively(async () => {
-        refuseIfInvalid(action); // again: an earlier action may have changed the ticket since the validator ran
+        const { action, actorUserId } = request;
+        refuseIfInvalid(request); // again: an earlier action may have changed the ticket since the validator ran
         const transition = applyAgentAction(state, action, actorUserId, now());
         state = transition.state;
         if (action.type === 'reply') {
@@ -92,8 +97,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         }
         if (action.type === 'mark_read') await activities.recordTicketRead({ ticketId: state.ticketId, userId: actorUserId, readAt: now() });
         return state;
-      }),
-    { validator: ({ action }) => refuseIfInvalid(action) },
+      }, { afterQueuedMessages: true }),
+    { validator: refuseIfInvalid },
   );
 
   async function handleInbound(message: InboundMessage): Promise<void> {

@@ -175,6 +175,11 @@ export function validateAgentAction(state: TicketState, action: AgentAction, now
   }
 }
 
+/** Refusal of an agent request whose sender has stopped waiting for it, or null. */
+export function expiredRequestRefusal(expiresAt: string | undefined, now: string): string | null {
+  return expiresAt !== undefined && Date.parse(now) > Date.parse(expiresAt) ? 'the request expired before a worker could apply it' : null;
+}
+
 /** Applies a validated agent action. Actions that change nothing (close a closed ticket) produce no event. */
 export function applyAgentAction(state: TicketState, action: AgentAction, actorUserId: string, now: string): Transition {
   const event = (type: TicketEventType, detail: TicketEvent['detail'] = {}): TicketEvent => ({ type, at: now, actorUserId, detail });

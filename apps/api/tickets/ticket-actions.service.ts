@@ -44,10 +44,11 @@ export class TicketActionsService {
     assertTicketOfAccount(ticketId, actor.accountId);
     if (action.type === 'assign') await this.assertAssignable(actor.accountId, action.assigneeId);
     const handle = this.temporal.workflow.getHandle(ticketId);
+    const deadline = Date.now() + this.config.workflowUpdateTimeoutMs;
     try {
-      return await this.temporal.connection.withDeadline(Date.now() + this.config.workflowUpdateTimeoutMs, () =>
+      return await this.temporal.connection.withDeadline(deadline, () =>
         handle.executeUpdate(agentActionUpdate, {
-          args: [{ action, actorUserId: actor.userId }],
+          args: [{ action, actorUserId: actor.userId, expiresAt: new Date(deadline).toISOString() }],
           ...(idempotencyKey ? { updateId: `${action.type}:${idempotencyKey}` } : {}),
         }),
       );

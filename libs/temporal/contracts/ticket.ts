@@ -45,6 +45,11 @@ export interface TicketWorkflowInput {
 export interface AgentActionRequest {
   action: AgentAction;
   actorUserId: string;
+  /**
+   * The API stops waiting for a worker at this time and tells the agent nothing was applied; an
+   * update still delivered after it (Temporal keeps admitted updates) is refused, keeping that true.
+   */
+  expiresAt?: string;
 }
 
 /** How a closed web-chat ticket's workflow ends; email and SMS tickets never end. */
