@@ -1,9 +1,13 @@
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { AccountsError, AccountsService } from '../../libs/accounts/accounts.service.js';
 import { ConfigError, loadConfig } from '../../libs/config/config.js';
 import { isRole, ROLES } from '../../libs/domain/access.js';
 import { setLogLevel } from '../../libs/logger/logger.js';
 import { applyMigrations, openOrm, type Orm } from '../../libs/persistence/orm.js';
+import { workflowsEntryPath } from '../worker/worker.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]   (after npm run build; or node dist/apps/cli/main.js)
 
@@ -15,12 +19,14 @@ Commands:
   create-user --account <account id> --email <email> --name <name> --role <role>
                                             add a user to an account; prints their token
                                             (roles: ${ROLES.join(', ')})
+  replay-ticket --file <history.json>       replay a ticket history exported by GET /tickets/:id/history
+                                            against the current workflow code (no database needed)
 
 Options:
   --json                                    print the result as JSON
   --help                                    show this help
 
-Needs DATABASE_URL (postgres://…). Every command applies pending migrations first.
+Needs DATABASE_URL (postgres://…), except replay-ticket. Every command applies pending migrations first.
 Tokens are stored hashed: they are printed once and cannot be shown again.`;
 
 /** A mistake of the person at the keyboard: printed as one line, exit code 2. */
@@ -75,6 +81,7 @@ async function run(argv: string[]): Promise<void> {
       account: { type: 'string' },
       email: { type: 'string' },
       role: { type: 'string' },
+      file: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -142,6 +149,19 @@ async function run(argv: string[]): Promise<void> {
       } finally {
         await orm.close();
       }
+      return;
+    }
+    case 'replay-ticket': {
+      const file = required(values, 'file');
+      const exported = JSON.parse(await readFile(file, 'utf8')) as { workflowId?: string; runId?: string; history?: unknown };
+      if (!exported.workflowId || !exported.history) throw new UsageError(`${file} is not a history exported by GET /tickets/:id/history`);
+      setLogLevel('warn');
+      const { code } = await bundleWorkflowCode({ workflowsPath: workflowsEntryPath(), logger: new DefaultLogger('WARN') });
+      const history = historyFromJSON(exported.history);
+      await Worker.runReplayHistory({ workflowBundle: { code } }, history, exported.workflowId);
+      print(json, { workflowId: exported.workflowId, runId: exported.runId, events: history.events?.length ?? 0, deterministic: true }, [
+        `Replayed ${history.events?.length ?? 0} events of ${exported.workflowId} (run ${exported.runId ?? 'unknown'}) against the current code: deterministic.`,
+      ]);
       return;
     }
     default:

@@ -9,12 +9,13 @@ import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from '../tokens.js';
 import { ViewsController } from '../views/views.controller.js';
 import { BulkActionsController } from './bulk-actions.controller.js';
 import { TicketActionsService } from './ticket-actions.service.js';
+import { TicketAuditController } from './ticket-audit.controller.js';
 import { TicketQueriesService } from './ticket-queries.service.js';
 import { TicketsController } from './tickets.controller.js';
 
 /** Everything agents do with tickets, and the integration door through which customers' messages arrive. */
 @Module({
-  controllers: [BulkActionsController, TicketsController, InboxController, ViewsController, IntegrationController],
+  controllers: [BulkActionsController, TicketsController, TicketAuditController, InboxController, ViewsController, IntegrationController],
   providers: [
     TicketQueriesService,
     TicketActionsService,
