@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -37,8 +38,13 @@ const activities = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-/** Message ids remembered across continue-as-new to drop duplicate deliveries cheaply (the database is the final guard). */
-const RECENT_MESSAGE_IDS_KEPT = 200;
+/** Message and update ids remembered across continue-as-new to drop duplicates cheaply (the database is the final guard). */
+const RECENT_IDS_KEPT = 200;
+
+function remember(ids: string[], id: string): void {
+  ids.push(id);
+  ids.splice(0, Math.max(0, ids.length - RECENT_IDS_KEPT));
+}
 
 /**
  * One ticket, for its whole life. Inbound messages arrive as signals and queue up; agent actions
@@ -53,6 +59,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   const pendingInbound: InboundMessage[] = [...(input.carried?.pendingInbound ?? [])];
   const pendingDeliveries: string[] = [...(input.carried?.pendingDeliveries ?? [])];
   const recentMessageIds: string[] = [...(input.carried?.recentMessageIds ?? [])];
+  const recentUpdateIds: string[] = [...(input.carried?.recentUpdateIds ?? [])];
 
   setHandler(ticketStateQuery, () => state);
 
@@ -86,9 +93,12 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     (request) =>
       exclusively(async () => {
         const { action, actorUserId } = request;
+        const updateId = currentUpdateInfo()?.id;
+        if (updateId && recentUpdateIds.includes(updateId)) return state; // a retry that straddled continue-as-new
         refuseIfInvalid(request); // again: an earlier action may have changed the ticket since the validator ran
         const transition = applyAgentAction(state, action, actorUserId, now());
         state = transition.state;
+        if (updateId) remember(recentUpdateIds, updateId);
         if (action.type === 'reply') {
           await activities.recordAgentReply({ projection: transition, messageId: action.messageId, body: action.body, authorUserId: actorUserId });
           pendingDeliveries.push(action.messageId);
@@ -111,8 +121,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       state.version === 0 ? { ...outcome.transition, events: [ticketCreatedEvent(state), ...outcome.transition.events] } : outcome.transition;
     const { duplicate } = await activities.recordInboundMessage({ projection: transition, message });
     if (!duplicate) state = transition.state;
-    recentMessageIds.push(message.messageId);
-    recentMessageIds.splice(0, Math.max(0, recentMessageIds.length - RECENT_MESSAGE_IDS_KEPT));
+    remember(recentMessageIds, message.messageId);
   }
 
   async function wakeIfSnoozeEnded(): Promise<void> {
@@ -153,7 +162,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       if (pendingInbound.length === 0 && pendingDeliveries.length === 0) return { ticketId: state.ticketId, closedAt: state.closedAt };
     } else if (historyTooLong()) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof ticketWorkflow>({ ...input, carried: { state, pendingInbound, pendingDeliveries, recentMessageIds } });
+      await continueAsNew<typeof ticketWorkflow>({ ...input, carried: { state, pendingInbound, pendingDeliveries, recentMessageIds, recentUpdateIds } });
     }
   }
 }

@@ -125,6 +125,21 @@ describe('ticket workflow on the time-skipping test server', () => {
     await eventually(async () => ((await state(ticketId)).status === 'open' ? true : undefined), 'the carried snooze to end');
   });
 
+  it('applies a retried update once even when a continue-as-new came in between', async () => {
+    const { ticketId } = await send({ channel: 'sms', sender: { phone: '+14155550156' } });
+    await settled(ticketId, 1);
+    const handle = stack.env.client.workflow.getHandle(ticketId);
+    const reply = { action: { type: 'reply' as const, messageId: 'reply-once', body: 'On its way' }, actorUserId: 'agent-1' };
+    await handle.executeUpdate(agentActionUpdate, { args: [reply], updateId: 'idempotency-key-1' });
+    const firstRunId = (await handle.describe()).runId;
+    for (let i = 0; i < 14; i++) await act(ticketId, { type: 'tag', add: [`n${i}`], remove: [] });
+    await eventually(async () => ((await handle.describe()).runId !== firstRunId ? true : undefined), 'continue-as-new');
+
+    const again = await handle.executeUpdate(agentActionUpdate, { args: [reply], updateId: 'idempotency-key-1' });
+    expect(again.messageCount).toBe(2);
+    expect((await state(ticketId)).messageCount).toBe(2);
+  });
+
   it('reopens a closed email thread when the customer replies in it', async () => {
     const { ticketId } = await send({ channel: 'email', threadKey: '<root@example.com>', subject: 'Broken zipper' });
     await settled(ticketId, 1);

@@ -31,6 +31,8 @@ export interface CarriedTicketWork {
   pendingInbound: InboundMessage[];
   pendingDeliveries: string[];
   recentMessageIds: string[];
+  /** Temporal de-duplicates update ids within one run only; these carry it across runs. */
+  recentUpdateIds?: string[];
 }
 
 export interface TicketWorkflowInput {
