@@ -2,7 +2,9 @@ import { createDeliveryActivities } from './delivery.activities.js';
 import type { ActivityDependencies } from './dependencies.js';
 import { createIngestionActivities } from './ingestion.activities.js';
 import { createRoundTripActivities } from './round-trip.activities.js';
+import { createSmsAutomationActivities } from './sms/sms-automation.activities.js';
 import { createTicketActivities } from './tickets.activities.js';
+import { createWebChatActivities } from './web-chat/web-chat.activities.js';
 
 export type { ActivityDependencies } from './dependencies.js';
 
@@ -12,6 +14,8 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createTicketActivities(dependencies),
     ...createDeliveryActivities(dependencies),
     ...createIngestionActivities(dependencies),
+    ...createSmsAutomationActivities(dependencies),
+    ...createWebChatActivities(dependencies),
   };
 }
 

@@ -4,7 +4,7 @@ import type { InboundMessage, TicketProjection } from '../libs/temporal/contract
 import type { ActivityDependencies } from './dependencies.js';
 
 /** Idempotent writes of a transition: the ticket row only moves forward (by version), events are keyed. */
-async function writeProjection(em: SqlEntityManager, { state, events }: TicketProjection, inbound?: InboundMessage): Promise<void> {
+export async function writeProjection(em: SqlEntityManager, { state, events }: TicketProjection, inbound?: InboundMessage): Promise<void> {
   await em.execute(
     `INSERT INTO tickets (id, account_id, channel, status, assignee_id, tags, subject, customer_name, customer_phone,
        customer_email, customer_visitor_id, snoozed_until, unread_since, last_inbound_at, first_agent_reply_at,

@@ -26,4 +26,17 @@ if [ ! -f "$tools_stamp" ]; then
   touch "$tools_stamp"
 fi
 
+# `npm test` only: Debian's chromium for the web-chat widget's browser test (driven by playwright-core, which
+# downloads no browser). Installed when missing and running as root with apt-get; never fatal: without it
+# that one test is skipped with a message.
+if [ "${npm_lifecycle_event:-}" = "test" ] && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "setup: installing chromium from Debian's packages for the browser test"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } >/dev/null 2>&1 \
+      || echo "setup: could not install chromium; the web-chat browser test will be skipped" >&2
+  else
+    echo "setup: chromium not found and cannot be installed here (needs root and apt-get); the web-chat browser test will be skipped" >&2
+  fi
+fi
+
 export PATH="$PWD/node_modules/.bin:$PATH:$PWD/.tools/venv/bin"

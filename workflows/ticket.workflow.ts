@@ -27,11 +27,14 @@ import {
   agentActionUpdate,
   inboundMessageSignal,
   ticketStateQuery,
+  visitorActivitySignal,
   type AgentActionRequest,
   type InboundMessage,
   type TicketWorkflowInput,
   type TicketWorkflowResult,
 } from '../libs/temporal/contracts/ticket.js';
+import { automateInboundSms } from './sms-automation.js';
+import { webChatAutomation } from './web-chat-automation.js';
 
 const activities = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -60,6 +63,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   const pendingDeliveries: string[] = [...(input.carried?.pendingDeliveries ?? [])];
   const recentMessageIds: string[] = [...(input.carried?.recentMessageIds ?? [])];
   const recentUpdateIds: string[] = [...(input.carried?.recentUpdateIds ?? [])];
+  const webChat = webChatAutomation({ channel: input.channel, carried: input.carried?.chatFollowUp });
 
   setHandler(ticketStateQuery, () => state);
 
@@ -67,6 +71,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const known = recentMessageIds.includes(message.messageId) || pendingInbound.some((queued) => queued.messageId === message.messageId);
     if (!known) pendingInbound.push(message);
   });
+  setHandler(visitorActivitySignal, (activity) => webChat.visitorActivity(activity));
 
   /**
    * State changes that await an activity run one at a time, so none works from a stale state.
@@ -102,6 +107,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         if (action.type === 'reply') {
           await activities.recordAgentReply({ projection: transition, messageId: action.messageId, body: action.body, authorUserId: actorUserId });
           pendingDeliveries.push(action.messageId);
+          webChat.agentReplied(action.messageId);
         } else if (transition.events.length > 0) {
           await activities.projectTicket(transition);
         }
@@ -120,8 +126,20 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const transition: Transition =
       state.version === 0 ? { ...outcome.transition, events: [ticketCreatedEvent(state), ...outcome.transition.events] } : outcome.transition;
     const { duplicate } = await activities.recordInboundMessage({ projection: transition, message });
-    if (!duplicate) state = transition.state;
     remember(recentMessageIds, message.messageId);
+    if (duplicate) return;
+    const previousInboundAt = state.lastInboundAt;
+    state = transition.state;
+    if (state.channel === 'sms') {
+      const automation = await automateInboundSms({ state, message, previousInboundAt });
+      state = automation.state;
+      pendingDeliveries.push(...automation.deliveries);
+    }
+    if (state.channel === 'web_chat') {
+      const automation = await webChat.afterInboundMessage({ state, message, startsConversation: transition.events[0]?.type === 'created' });
+      state = automation.state;
+      pendingDeliveries.push(...automation.deliveries);
+    }
   }
 
   async function wakeIfSnoozeEnded(): Promise<void> {
@@ -145,24 +163,29 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
   for (;;) {
     const versionBeforeWait = state.version;
-    const wait = () => pendingInbound.length > 0 || pendingDeliveries.length > 0 || state.version !== versionBeforeWait || historyTooLong();
-    const untilSnoozeEnds = msUntilSnoozeExpiry(state, now());
-    if (untilSnoozeEnds === undefined) await condition(wait);
-    else await condition(wait, untilSnoozeEnds);
+    const chatChangesBeforeWait = webChat.changes;
+    const wait = () =>
+      pendingInbound.length > 0 || pendingDeliveries.length > 0 || state.version !== versionBeforeWait || webChat.changes !== chatChangesBeforeWait || historyTooLong();
+    const deadlines = [msUntilSnoozeExpiry(state, now()), webChat.msUntilFollowUpDue()].filter((ms) => ms !== undefined);
+    if (deadlines.length === 0) await condition(wait);
+    else await condition(wait, Math.min(...deadlines));
 
     while (pendingInbound.length > 0) await exclusively(() => handleInbound(pendingInbound.shift()!));
     await exclusively(wakeIfSnoozeEnded);
+    await exclusively(async () => {
+      state = await webChat.followUpIfDue(state);
+    });
     while (pendingDeliveries.length > 0) {
       await activities.deliverOutboundMessage({ messageId: pendingDeliveries[0]! });
       pendingDeliveries.shift();
     }
 
-    if (state.status === 'closed' && ticketEndsWhenClosed(state.channel)) {
+    if (state.status === 'closed' && ticketEndsWhenClosed(state.channel) && !webChat.followUpPending()) {
       await condition(allHandlersFinished);
       if (pendingInbound.length === 0 && pendingDeliveries.length === 0) return { ticketId: state.ticketId, closedAt: state.closedAt };
     } else if (historyTooLong()) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof ticketWorkflow>({ ...input, carried: { state, pendingInbound, pendingDeliveries, recentMessageIds, recentUpdateIds } });
+      await continueAsNew<typeof ticketWorkflow>({ ...input, carried: { state, pendingInbound, pendingDeliveries, recentMessageIds, recentUpdateIds, chatFollowUp: webChat.carried() } });
     }
   }
 }

@@ -3,6 +3,9 @@ import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../../libs/config/config.js';
 import type { Orm } from '../../libs/persistence/orm.js';
 import { AuthModule } from './auth/auth.module.js';
+import { EmailModule } from './channels/email/email.module.js';
+import { SmsModule } from './channels/sms/sms.module.js';
+import { WebChatModule } from './channels/web-chat/web-chat.module.js';
 import { RoundTripController } from './diagnostics/round-trip.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { MailboxController } from './mailbox/mailbox.controller.js';
@@ -22,7 +25,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [AuthModule, SettingsModule, TicketsModule],
+      imports: [AuthModule, SettingsModule, TicketsModule, EmailModule, SmsModule, WebChatModule],
       controllers: [HealthController, RoundTripController, MailboxController],
       providers: [
         { provide: APP_CONFIG, useValue: dependencies.config },

@@ -23,6 +23,8 @@ await new Lifecycle().run(async (lifecycle) => {
   installTemporalRuntime(config.logLevel);
   let temporalUiUrl = 'your Temporal cluster\'s UI';
   config.ticketIdSecret ??= await readOrCreateLocalSecret(config.dataDir, 'ticket-id-secret');
+  config.chatTokenSecret ??= await readOrCreateLocalSecret(config.dataDir, 'chat-token-secret');
+  config.smtpIngress.port ??= 2525; // the API process runs the SMTP ingress for forwarded support mail
 
   if (!config.database.url) {
     const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.database.embeddedPort });
@@ -72,6 +74,7 @@ await new Lifecycle().run(async (lifecycle) => {
       `  API:          ${config.publicUrl}`,
       `  OpenAPI docs: ${config.publicUrl}/${OPENAPI_PATH}`,
       `  Temporal UI:  ${temporalUiUrl}`,
+      `  SMTP ingress: ${config.smtpIngress.host}:${config.smtpIngress.port} (forward support mail here; see docs/email.md)`,
       ...demoBannerLines(demo),
       '',
     ].join('\n') + '\n',

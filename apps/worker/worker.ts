@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { defaultOutboundTransports, type OutboundTransports } from '../../activities/delivery/outbound-transport.js';
+import { createEmailOutboundTransport } from '../../activities/email/email-outbound-transport.js';
 import { createActivities } from '../../activities/index.js';
+import { createTwilioSmsTransport } from '../../activities/sms/twilio-sms-transport.js';
 import { InboundIngestion } from '../../libs/ingestion/inbound-ingestion.js';
 import { createMailTransport, type MailTransport } from '../../libs/mail/mail-transport.js';
 import type { AppConfig } from '../../libs/config/config.js';
@@ -31,8 +33,12 @@ export interface InboxWorkerOptions {
 export async function createInboxWorker(options: InboxWorkerOptions): Promise<Worker> {
   const { config, orm, connection, temporal } = options;
   const ingestion = new InboundIngestion({ config, orm, temporal });
-  const transports = options.transports ?? defaultOutboundTransports();
   const mail = options.mail ?? createMailTransport({ smtpUrl: config.mail.smtpUrl, orm });
+  const transports = options.transports ?? {
+    ...defaultOutboundTransports(),
+    email: createEmailOutboundTransport({ orm, mail }),
+    sms: createTwilioSmsTransport({ config, orm }),
+  };
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,

@@ -24,11 +24,27 @@ export interface AppConfig {
   };
   /** Key of the HMAC that turns phone numbers and addresses into workflow ids (ids are stored in plain text). */
   ticketIdSecret: string | undefined;
+  /** Key of the HMAC that signs web-chat visitor tokens; chat API routes answer 503 without it. */
+  chatTokenSecret: string | undefined;
   mail: {
     /** smtp:// or smtps:// relay for all outbound mail; absent: mail is caught in the local mailbox. */
     smtpUrl: string | undefined;
     /** Sender of product mail that has no account-specific address. */
     defaultFrom: string;
+  };
+  /** The SMTP listener that receives support mail forwarded to the product (run by the API process). */
+  smtpIngress: {
+    /** Port to listen on; absent: no listener (`npm start` defaults it to 2525). */
+    port: number | undefined;
+    host: string;
+    /** Largest message accepted; larger ones are refused with 552. */
+    maxMessageBytes: number;
+    /** PEM certificate and key for STARTTLS; without them the listener speaks plain SMTP only. */
+    tls: { certPath: string; keyPath: string } | undefined;
+  };
+  sms: {
+    /** Base URL of Twilio's REST API; only changed to point the client at a stand-in (tests). */
+    twilioApiBaseUrl: string | undefined;
   };
   migrateOnStart: boolean;
   /** How long the API waits for a worker to answer an update before replying 503. */
@@ -113,9 +129,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (Boolean(certPath) !== Boolean(keyPath)) {
     throw new ConfigError(certPath ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH', 'must be set together with its pair');
   }
+  const smtpCertPath = readString(env, 'SMTP_INGRESS_TLS_CERT_PATH');
+  const smtpKeyPath = readString(env, 'SMTP_INGRESS_TLS_KEY_PATH');
+  if (Boolean(smtpCertPath) !== Boolean(smtpKeyPath)) {
+    throw new ConfigError(smtpCertPath ? 'SMTP_INGRESS_TLS_KEY_PATH' : 'SMTP_INGRESS_TLS_CERT_PATH', 'must be set together with its pair');
+  }
   const ticketIdSecret = readString(env, 'TICKET_ID_SECRET');
   if (ticketIdSecret !== undefined && ticketIdSecret.length < 16) {
     throw new ConfigError('TICKET_ID_SECRET', 'must be at least 16 characters');
+  }
+  const chatTokenSecret = readString(env, 'CHAT_TOKEN_SECRET');
+  if (chatTokenSecret !== undefined && chatTokenSecret.length < 16) {
+    throw new ConfigError('CHAT_TOKEN_SECRET', 'must be at least 16 characters');
   }
   return {
     port,
@@ -137,10 +162,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
       apiKey: readString(env, 'TEMPORAL_API_KEY'),
     },
     ticketIdSecret,
+    chatTokenSecret,
     mail: {
       smtpUrl: readUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']),
       defaultFrom: readString(env, 'MAIL_FROM') ?? 'Support inbox <no-reply@localhost>',
     },
+    smtpIngress: {
+      port: readString(env, 'SMTP_INGRESS_PORT') === undefined ? undefined : readPort(env, 'SMTP_INGRESS_PORT', 2525),
+      host: readString(env, 'SMTP_INGRESS_HOST') ?? '0.0.0.0',
+      maxMessageBytes: readInteger(env, 'SMTP_INGRESS_MAX_MESSAGE_BYTES', 25 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+      tls: smtpCertPath && smtpKeyPath ? { certPath: smtpCertPath, keyPath: smtpKeyPath } : undefined,
+    },
+    sms: { twilioApiBaseUrl: readUrl(env, 'TWILIO_API_BASE_URL', ['http:', 'https:']) },
     migrateOnStart: readBoolean(env, 'MIGRATE_ON_START', true),
     workflowUpdateTimeoutMs: readInteger(env, 'WORKFLOW_UPDATE_TIMEOUT_MS', 10000, 100, 600000),
     ticketHistoryEventLimit: readInteger(env, 'TICKET_HISTORY_EVENT_LIMIT', 10000, 50, 50000),

@@ -60,7 +60,15 @@ export type TicketEventType =
   | 'snooze_expired'
   | 'closed'
   | 'read'
-  | 'replied';
+  | 'replied'
+  /** SMS (SPEC §9): the inbound text was attributed to a campaign/flow send, or why not. */
+  | 'sms_attributed'
+  /** SMS (SPEC §7): the auto-responder answered, or why not. */
+  | 'auto_response'
+  /** Web chat (SPEC §7): which auto-response a new conversation got, and why (office hours). */
+  | 'chat_auto_response'
+  /** Web chat (SPEC §7): the offline follow-up email was sent, or why not. */
+  | 'chat_follow_up';
 
 /** What happened and why: the audit trail of a ticket, also written to its projection. */
 export interface TicketEvent {
@@ -78,6 +86,8 @@ export interface Transition {
 export interface InboundMessageFacts {
   messageId: string;
   receivedAt: string;
+  /** Set when a machine wrote the message (auto-reply, bounce, list mail): it is stored but wakes nothing. */
+  automated?: { reasons: string[] } | null;
 }
 
 export const MAX_TAGS = 30;
@@ -115,12 +125,22 @@ export function normalizeTag(tag: string): string | null {
 
 export type InboundOutcome = { kind: 'accepted'; transition: Transition } | { kind: 'start_new_ticket' };
 
-/** A customer's message: it lands in the ticket, ending a snooze, and reopens a closed ticket where the channel allows. */
+/**
+ * A customer's message: it lands in the ticket, ending a snooze, and reopens a closed ticket where the channel allows.
+ * An automated message (auto-reply, bounce, list mail) is stored but leaves a closed or snoozed ticket as it is,
+ * so two auto-responders can never keep a ticket reopening; its event names the reasons and what it did not do.
+ */
 export function receiveInboundMessage(state: TicketState, message: InboundMessageFacts, now: string): InboundOutcome {
   const events: TicketEvent[] = [];
   let next: TicketState = { ...state };
+  if (state.status === 'closed' && channelPolicy(state.channel).inboundOnClosedTicket === 'start_new_ticket') return { kind: 'start_new_ticket' };
+  if (message.automated && state.status !== 'open') {
+    const suppressed = state.status === 'closed' ? 'reopen' : 'snooze_end';
+    const detail = { messageId: message.messageId, automated: true, automatedReasons: message.automated.reasons, suppressed };
+    next = { ...next, lastMessageId: message.messageId, messageCount: state.messageCount + 1 };
+    return { kind: 'accepted', transition: touch(next, state, now, [{ type: 'message_received', at: now, actorUserId: null, detail }]) };
+  }
   if (state.status === 'closed') {
-    if (channelPolicy(state.channel).inboundOnClosedTicket === 'start_new_ticket') return { kind: 'start_new_ticket' };
     next = { ...next, status: 'open', closedAt: null };
     events.push({ type: 'reopened', at: now, actorUserId: null, detail: { reason: 'inbound_message', channel: state.channel } });
   } else if (state.status === 'snoozed') {
@@ -135,7 +155,9 @@ export function receiveInboundMessage(state: TicketState, message: InboundMessag
     unreadSince: state.unreadSince === null ? message.receivedAt : earliest(state.unreadSince, message.receivedAt),
     messageCount: state.messageCount + 1,
   };
-  events.push({ type: 'message_received', at: now, actorUserId: null, detail: { messageId: message.messageId } });
+  const detail: TicketEvent['detail'] = { messageId: message.messageId };
+  if (message.automated) Object.assign(detail, { automated: true, automatedReasons: message.automated.reasons });
+  events.push({ type: 'message_received', at: now, actorUserId: null, detail });
   return { kind: 'accepted', transition: touch(next, state, now, events) };
 }
 

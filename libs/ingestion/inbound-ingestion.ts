@@ -19,6 +19,8 @@ export interface InboundMessageRequest {
   /** Email: the thread's key (root Message-ID). Web chat: the conversation's key. Unused for SMS. */
   threadKey?: string | null;
   receivedAt?: string;
+  /** The message was written by a machine (see libs/domain/email-loop-guard.ts): stored, but triggers no automation. */
+  automated?: { reasons: string[] };
 }
 
 export interface IngestionResult {
@@ -135,6 +137,7 @@ export class InboundIngestion {
       sender,
       externalId: request.externalId,
       threadKey: request.threadKey?.trim() || null,
+      ...(request.automated ? { automated: { reasons: [...request.automated.reasons] } } : {}),
     };
   }
 

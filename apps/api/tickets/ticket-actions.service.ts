@@ -3,6 +3,7 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AppConfig } from '../../../libs/config/config.js';
+import type { Channel } from '../../../libs/domain/channel-policy.js';
 import type { AgentAction, TicketState } from '../../../libs/domain/ticket.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
 import { AGENT_ACTION_REFUSED, agentActionUpdate } from '../../../libs/temporal/contracts/ticket.js';
@@ -15,6 +16,11 @@ export interface Actor {
   userId: string;
 }
 
+/** A channel's reason to refuse a reply before anything is recorded (SMS: no consent); throws an ApiError. */
+export type ReplyPrecheck = (accountId: string, ticketId: string) => Promise<void>;
+
+const CHANNEL_OF_TICKET_ID_PREFIX: Record<string, Channel> = { sms: 'sms', email: 'email', chat: 'web_chat' };
+
 /** Agent actions become validated updates on the ticket's workflow; the answer is the ticket's new state. */
 @Injectable()
 export class TicketActionsService {
@@ -23,6 +29,13 @@ export class TicketActionsService {
     @Inject(ORM) private readonly orm: Orm,
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
   ) {}
+
+  private readonly replyPrechecks = new Map<Channel, ReplyPrecheck>();
+
+  /** Channel modules register their checks here at start-up. */
+  registerReplyPrecheck(channel: Channel, check: ReplyPrecheck): void {
+    this.replyPrechecks.set(channel, check);
+  }
 
   /** An assignee must be an inbox user of the same account. */
   async assertAssignable(accountId: string, userId: string): Promise<void> {
@@ -43,6 +56,7 @@ export class TicketActionsService {
   async act(actor: Actor, ticketId: string, action: AgentAction, idempotencyKey?: string): Promise<TicketState> {
     assertTicketOfAccount(ticketId, actor.accountId);
     if (action.type === 'assign') await this.assertAssignable(actor.accountId, action.assigneeId);
+    if (action.type === 'reply') await this.replyPrechecks.get(CHANNEL_OF_TICKET_ID_PREFIX[ticketId.split('-')[1]!]!)?.(actor.accountId, ticketId);
     const handle = this.temporal.workflow.getHandle(ticketId);
     const deadline = Date.now() + this.config.workflowUpdateTimeoutMs;
     try {

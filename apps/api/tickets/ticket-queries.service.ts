@@ -53,6 +53,8 @@ export interface MessageRecord {
   deliveryStatus: string | null;
   deliveryError: string | null;
   createdAt: string;
+  /** SMS (SPEC §9): the campaign or flow send this inbound text answers, when it was attributed. */
+  attribution: { kind: 'campaign' | 'flow'; sourceId: string; sentAt: string } | null;
 }
 
 interface TicketRow {
@@ -211,15 +213,20 @@ export class TicketQueriesService {
     let keyset = '';
     if (options.before) {
       const [createdAt, id] = decodeCursor(options.before);
-      keyset = 'AND (created_at, id) < (?::timestamptz, ?)';
+      keyset = 'AND (m.created_at, m.id) < (?::timestamptz, ?)';
       params.push(createdAt, id);
     }
     const rows = await this.orm.em.fork().execute<
-      { id: string; direction: 'inbound' | 'outbound'; author_user_id: string | null; body: string; subject: string | null; delivery_status: string | null; delivery_error: string | null; created_at: Date }[]
+      {
+        id: string; direction: 'inbound' | 'outbound'; author_user_id: string | null; body: string; subject: string | null; delivery_status: string | null; delivery_error: string | null; created_at: Date;
+        attributed_kind: 'campaign' | 'flow' | null; attributed_source_id: string | null; attributed_sent_at: Date | null;
+      }[]
     >(
-      `SELECT id, direction, author_user_id, body, subject, delivery_status, delivery_error, created_at
-       FROM messages WHERE ticket_id = ? AND account_id = ? ${keyset}
-       ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
+      `SELECT m.id, m.direction, m.author_user_id, m.body, m.subject, m.delivery_status, m.delivery_error, m.created_at,
+         a.kind AS attributed_kind, a.source_id AS attributed_source_id, a.sent_at AS attributed_sent_at
+       FROM messages m LEFT JOIN sms_attributions a ON a.message_id = m.id AND a.send_id IS NOT NULL
+       WHERE m.ticket_id = ? AND m.account_id = ? ${keyset}
+       ORDER BY m.created_at DESC, m.id DESC LIMIT ${limit + 1}`,
       params,
     );
     const page = rows.slice(0, limit);
@@ -234,6 +241,7 @@ export class TicketQueriesService {
         deliveryStatus: row.delivery_status,
         deliveryError: row.delivery_error,
         createdAt: iso(row.created_at)!,
+        attribution: row.attributed_kind ? { kind: row.attributed_kind, sourceId: row.attributed_source_id!, sentAt: iso(row.attributed_sent_at)! } : null,
       })),
       olderCursor: rows.length > limit && oldest ? encodeCursor(iso(oldest.created_at)!, oldest.id) : null,
     };

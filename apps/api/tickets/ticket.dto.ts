@@ -110,6 +110,12 @@ export class TicketPageDto {
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
+export class MessageAttributionDto {
+  @ApiProperty({ enum: ['campaign', 'flow'] }) kind!: 'campaign' | 'flow';
+  @ApiProperty({ description: 'The campaign or flow id' }) sourceId!: string;
+  @ApiProperty({ format: 'date-time' }) sentAt!: string;
+}
+
 export class MessageDto {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: ['inbound', 'outbound'] }) direction!: string;
@@ -119,6 +125,8 @@ export class MessageDto {
   @ApiProperty({ nullable: true, type: String, enum: ['pending', 'queued', 'sent', 'delivered', 'failed', 'undelivered'] }) deliveryStatus!: string | null;
   @ApiProperty({ nullable: true, type: String }) deliveryError!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ nullable: true, type: MessageAttributionDto, description: 'SMS: the campaign or flow send this inbound text was attributed to' })
+  attribution!: MessageAttributionDto | null;
 }
 
 export class MessagePageDto {

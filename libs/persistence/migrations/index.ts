@@ -2,6 +2,9 @@ import { Migration0001Foundation } from './0001-foundation.js';
 import { Migration0002Accounts } from './0002-accounts.js';
 import { Migration0003Tickets } from './0003-tickets.js';
 import { Migration0004Mailbox } from './0004-mailbox.js';
+import { Migration0005Sms } from './0005-sms.js';
+import { Migration0006Email } from './0006-email.js';
+import { Migration0007WebChat } from './0007-web-chat.js';
 
 /** Every migration in order; listed explicitly so the same list works from TypeScript sources and compiled output. */
 export const MIGRATIONS = [
@@ -9,4 +12,7 @@ export const MIGRATIONS = [
   { name: '0002-accounts', class: Migration0002Accounts },
   { name: '0003-tickets', class: Migration0003Tickets },
   { name: '0004-mailbox', class: Migration0004Mailbox },
+  { name: '0005-sms', class: Migration0005Sms },
+  { name: '0006-email', class: Migration0006Email },
+  { name: '0007-web-chat', class: Migration0007WebChat },
 ];

@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Channel } from '../../domain/channel-policy.js';
 import type { AgentAction, TicketEvent, TicketState } from '../../domain/ticket.js';
+import type { ChatFollowUpState, VisitorActivity } from '../../domain/web-chat.js';
 
 /** Who wrote in, as far as the channel tells. */
 export interface CustomerIdentity {
@@ -23,6 +24,8 @@ export interface InboundMessage {
   externalId: string;
   /** Email thread or chat conversation the message belongs to, as the channel named it. */
   threadKey: string | null;
+  /** Written by a machine (auto-reply, bounce, list mail), with the reasons: stored, but triggers no automation. */
+  automated?: { reasons: string[] };
 }
 
 /** Work a ticket still owes when it continues as new; goes through JSON, so arrays only. */
@@ -33,6 +36,8 @@ export interface CarriedTicketWork {
   recentMessageIds: string[];
   /** Temporal de-duplicates update ids within one run only; these carry it across runs. */
   recentUpdateIds?: string[];
+  /** Web chat: the visitor's presence and the agent replies they have not seen (offline follow-up). */
+  chatFollowUp?: ChatFollowUpState;
 }
 
 export interface TicketWorkflowInput {
@@ -63,6 +68,8 @@ export interface TicketWorkflowResult {
 export const inboundMessageSignal = defineSignal<[InboundMessage]>('inboundMessage');
 export const agentActionUpdate = defineUpdate<TicketState, [AgentActionRequest]>('agentAction');
 export const ticketStateQuery = defineQuery<TicketState>('ticketState');
+/** Web chat: the visitor's heartbeat, goodbye and what they have seen, from the chat API. */
+export const visitorActivitySignal = defineSignal<[VisitorActivity]>('visitorActivity');
 
 /** ApplicationFailure type of a refused agent action; its message says why. */
 export const AGENT_ACTION_REFUSED = 'AgentActionRefused';

@@ -1,0 +1,102 @@
+import type { MailTransport } from '../../libs/mail/mail-transport.js';
+import { readEmailSettings, replyAddress } from '../../libs/email/email-settings.js';
+import type { Orm } from '../../libs/persistence/orm.js';
+import type { DeliveryResult, OutboundDelivery, OutboundTransport } from '../delivery/outbound-transport.js';
+
+/** References of a reply keep the thread's root and its latest messages; mail clients need no more. */
+const MAX_REFERENCES = 20;
+
+interface CustomerMail {
+  rfc_message_id: string;
+  reference_ids: string[];
+  from_address: string | null;
+  support_address: string | null;
+  subject: string | null;
+  thread_key: string;
+}
+
+/** Raised by the mail transport (nodemailer) with the SMTP server's answer. */
+interface SmtpFailure {
+  responseCode?: number;
+  code?: string;
+  message?: string;
+}
+
+/**
+ * Agent replies by email (SPEC §3): from the account's support address to the customer, In-Reply-To
+ * and References pointing at the customer's last message, so it lands in their thread. Our
+ * Message-ID is derived from the reply's id and recorded under the ticket's thread before sending,
+ * so the customer's answer threads back to this ticket and a retried send carries the same id.
+ */
+export function createEmailOutboundTransport(deps: { orm: Orm; mail: MailTransport }): OutboundTransport {
+  return { deliver: (delivery) => deliverEmailReply(deps, delivery) };
+}
+
+async function deliverEmailReply({ orm, mail }: { orm: Orm; mail: MailTransport }, delivery: OutboundDelivery): Promise<DeliveryResult> {
+  const em = orm.em.fork();
+  const [previous] = await em.execute<{ send_state: string; rfc_message_id: string }[]>(
+    'SELECT send_state, rfc_message_id FROM email_messages WHERE message_id = ?',
+    [delivery.messageId],
+  );
+  // The mail left in an earlier attempt whose result was not recorded: it is not sent again.
+  if (previous?.send_state === 'sent') return { status: 'sent', externalId: previous.rfc_message_id };
+
+  const [customerMail] = await em.execute<CustomerMail[]>(
+    `SELECT rfc_message_id, reference_ids, from_address, support_address, subject, thread_key FROM email_messages
+     WHERE ticket_id = ? AND direction = 'inbound' ORDER BY cardinality(automated_reasons) = 0 DESC, created_at DESC LIMIT 1`,
+    [delivery.ticketId],
+  );
+  if (!customerMail?.from_address) return { status: 'failed', error: 'the ticket has no email from the customer to reply to' };
+  const settings = await readEmailSettings(orm, delivery.accountId);
+  const from = replyAddress(settings, [customerMail.support_address]);
+  if (!from) return { status: 'failed', error: 'the account has no support address to send from (settings: email.supportAddresses)' };
+
+  const ourMessageId = `${delivery.messageId}@${from.slice(from.lastIndexOf('@') + 1)}`;
+  const references = [...customerMail.reference_ids, customerMail.rfc_message_id].slice(-MAX_REFERENCES);
+  const subject = replySubject(customerMail.subject);
+  const text = settings.signature ? `${delivery.body}\n\n-- \n${settings.signature}` : delivery.body;
+  await em.transactional(async (tx) => {
+    await tx.execute(
+      `INSERT INTO email_messages (message_id, account_id, ticket_id, thread_key, direction, rfc_message_id, in_reply_to, reference_ids,
+         from_address, from_name, to_addresses, support_address, subject, text_body, send_state, created_at)
+       VALUES (?, ?, ?, ?, 'outbound', ?, ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ?, ?, ARRAY[?]::text[], ?, ?, ?, 'sending', now())
+       ON CONFLICT (message_id) DO NOTHING`,
+      [
+        delivery.messageId, delivery.accountId, delivery.ticketId, customerMail.thread_key, ourMessageId, customerMail.rfc_message_id,
+        JSON.stringify(references), from, settings.senderName, customerMail.from_address, from, subject, text,
+      ],
+    );
+    await tx.execute(
+      'INSERT INTO email_message_ids (account_id, message_id_key, thread_key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      [delivery.accountId, ourMessageId, customerMail.thread_key],
+    );
+  });
+
+  try {
+    await mail.send({
+      accountId: delivery.accountId,
+      from: settings.senderName ? `"${settings.senderName.replace(/["\\]/g, '\\$&')}" <${from}>` : from,
+      to: [customerMail.from_address],
+      subject,
+      text,
+      messageId: `<${ourMessageId}>`,
+      inReplyTo: `<${customerMail.rfc_message_id}>`,
+      references: references.map((id) => `<${id}>`),
+    });
+  } catch (error) {
+    const failure = error as SmtpFailure;
+    const reason = `${failure.responseCode ?? failure.code ?? 'error'}: ${failure.message ?? String(error)}`;
+    // The relay refused for good (5xx) or there is no usable recipient: the agent sees why.
+    if ((failure.responseCode ?? 0) >= 500 || failure.code === 'EENVELOPE') return { status: 'failed', error: reason };
+    // A passing failure: the activity is retried; meanwhile the message shows what went wrong.
+    await em.execute(`UPDATE messages SET delivery_error = ? WHERE id = ? AND delivery_status = 'pending'`, [`retrying after ${reason}`, delivery.messageId]);
+    throw error;
+  }
+  await em.execute(`UPDATE email_messages SET send_state = 'sent' WHERE message_id = ?`, [delivery.messageId]);
+  return { status: 'sent', externalId: ourMessageId };
+}
+
+function replySubject(subject: string | null): string {
+  if (!subject) return 'Re: your message';
+  return /^re:/i.test(subject) ? subject : `Re: ${subject}`;
+}

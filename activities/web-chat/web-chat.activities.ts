@@ -1,0 +1,88 @@
+import { resolveAccountSettings } from '../../libs/domain/account-settings.js';
+import { isWithinOfficeHours, nextOfficeHoursChange } from '../../libs/domain/office-hours.js';
+import type { OfficeHoursFacts } from '../../libs/domain/web-chat.js';
+import type { TicketProjection } from '../../libs/temporal/contracts/ticket.js';
+import type { ActivityDependencies } from '../dependencies.js';
+import { writeProjection } from '../tickets.activities.js';
+
+export function createWebChatActivities({ orm, mail, config }: ActivityDependencies) {
+  const accountRow = async (accountId: string) => {
+    const [row] = await orm.em.fork().execute<{ name: string; settings: Record<string, unknown> }[]>('SELECT name, settings FROM accounts WHERE id = ?', [accountId]);
+    return { name: row?.name ?? '', settings: resolveAccountSettings(row?.settings) };
+  };
+
+  return {
+    /**
+     * Office hours at the workflow's instant `at` (time zones need Intl, which workflow code must not use):
+     * whether the team is online, the next change, and the two texts. The result is recorded in history.
+     */
+    async loadOfficeHoursFacts(input: { accountId: string; at: string }): Promise<OfficeHoursFacts> {
+      const { webChat } = (await accountRow(input.accountId)).settings;
+      const texts = { onlineText: webChat.onlineAutoResponse, offlineText: webChat.offlineAutoResponse };
+      const hours = webChat.officeHours;
+      if (!hours) return { configured: false, online: true, timeZone: null, nextChange: null, ...texts };
+      const at = new Date(input.at);
+      const change = nextOfficeHoursChange(hours, at);
+      return {
+        configured: true,
+        online: isWithinOfficeHours(hours, at),
+        timeZone: hours.timeZone,
+        nextChange: change ? { kind: change.kind, at: change.at.toISOString() } : null,
+        ...texts,
+      };
+    },
+
+    /** The decision's event and, when there is one, the auto-response as a system message (pending delivery). */
+    async recordChatAutoResponse(input: { projection: TicketProjection; autoResponse: { messageId: string; body: string } | null }): Promise<void> {
+      const { state } = input.projection;
+      await orm.em.fork().transactional(async (em) => {
+        await writeProjection(em, input.projection);
+        if (!input.autoResponse) return;
+        await em.execute(
+          `INSERT INTO messages (id, ticket_id, account_id, direction, body, delivery_status, recorded_at_version, created_at)
+           VALUES (?, ?, ?, 'outbound', ?, 'pending', ?, ?) ON CONFLICT (id) DO NOTHING`,
+          [input.autoResponse.messageId, state.ticketId, state.accountId, input.autoResponse.body, state.version, state.updatedAt],
+        );
+      });
+    },
+
+    /**
+     * The offline follow-up (SPEC §7): one email with the replies the visitor has not seen, from the web-chat
+     * support address, then the decision's event. Keyed by `followUpId`: a retry after the email went out
+     * does not send it again (a crash between the send and its record can repeat it once, never lose it).
+     */
+    async sendChatFollowUp(input: { projection: TicketProjection; followUpId: string; replyIds: string[]; send: boolean }): Promise<void> {
+      const { state } = input.projection;
+      const em = orm.em.fork();
+      const done = await em.execute('SELECT 1 FROM web_chat_follow_ups WHERE id = ?', [input.followUpId]);
+      if (input.send && done.length === 0) {
+        const [ticket] = await em.execute<{ customer_email: string | null }[]>('SELECT customer_email FROM tickets WHERE id = ?', [state.ticketId]);
+        const replies = await em.execute<{ body: string; created_at: Date }[]>(
+          `SELECT body, created_at FROM messages WHERE ticket_id = ? AND id IN (SELECT jsonb_array_elements_text(?::jsonb)) ORDER BY created_at, id`,
+          [state.ticketId, JSON.stringify(input.replyIds)],
+        );
+        if (ticket?.customer_email && replies.length > 0) {
+          const account = await accountRow(state.accountId);
+          const from = account.settings.webChat.followUpFromAddress ?? account.settings.email.supportAddresses[0] ?? config.mail.defaultFrom;
+          await mail.send({
+            accountId: state.accountId,
+            from,
+            to: [ticket.customer_email],
+            subject: `Replies to your chat with ${account.name}`,
+            text: [
+              `You left the chat before reading ${replies.length === 1 ? 'this reply' : 'these replies'}:`,
+              ...replies.map((reply) => `\n${reply.body}`),
+              '\nTo continue, reply to this email or open a new chat on our site.',
+            ].join('\n'),
+            headers: { 'Auto-Submitted': 'auto-generated' },
+          });
+          await em.execute(
+            'INSERT INTO web_chat_follow_ups (id, account_id, ticket_id, recipient, reply_ids, sent_at) VALUES (?, ?, ?, ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), now()) ON CONFLICT DO NOTHING',
+            [input.followUpId, state.accountId, state.ticketId, ticket.customer_email, JSON.stringify(input.replyIds)],
+          );
+        }
+      }
+      await em.transactional((tx) => writeProjection(tx, input.projection));
+    },
+  };
+}

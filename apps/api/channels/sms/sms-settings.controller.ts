@@ -1,0 +1,169 @@
+import { Body, Controller, Get, Inject, Patch, Put } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import type { AppConfig } from '../../../../libs/config/config.js';
+import { canManageAccount } from '../../../../libs/domain/access.js';
+import type { SmsSettings } from '../../../../libs/domain/account-settings.js';
+import { validateAutoResponderTemplate, type SmsAutoResponderAudience } from '../../../../libs/domain/auto-responder.js';
+import { validateInboxSmsNumber } from '../../../../libs/domain/phone.js';
+import { normaliseSmsKeywordText } from '../../../../libs/domain/sms-keywords.js';
+import type { Orm } from '../../../../libs/persistence/orm.js';
+import { findSmsChannel, saveSmsChannel, smsWebhookPaths } from '../../../../libs/sms/sms-channels.js';
+import { CurrentPrincipal, type AgentPrincipal } from '../../auth/principal.js';
+import { ApiError, ApiErrorBody } from '../../common/api-error.js';
+import { AccountSettingsService } from '../../settings/account-settings.service.js';
+import { APP_CONFIG, ORM } from '../../tokens.js';
+
+const AUDIENCES: SmsAutoResponderAudience[] = ['everyone', 'non_consented'];
+const MAX_KEYWORDS = 20;
+const MAX_SMS_TEXT = 640;
+
+class AutoResponderDto {
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty({ enum: AUDIENCES, description: 'Recommended: non_consented' }) audience!: SmsAutoResponderAudience;
+  @ApiProperty({ description: 'Placeholders {{organization_prefix}} and {{email}}' }) template!: string;
+}
+
+class SmsSettingsDto implements SmsSettings {
+  @ApiProperty({ type: [String] }) optOutKeywords!: string[];
+  @ApiProperty({ type: [String] }) optInKeywords!: string[];
+  @ApiProperty({ type: [String] }) helpKeywords!: string[];
+  @ApiProperty() helpText!: string;
+  @ApiProperty({ type: AutoResponderDto }) autoResponder!: AutoResponderDto;
+  @ApiProperty({ nullable: true, type: String, description: '{{organization_prefix}}; the account name when null' }) organizationPrefix!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: '{{email}}; the first email support address when null' }) contactEmail!: string | null;
+  @ApiProperty() teamNotificationsEnabled!: boolean;
+  @ApiProperty({ type: [String] }) teamNotificationRecipients!: string[];
+  @ApiProperty() linkShorteningEnabled!: boolean;
+  @ApiProperty({ description: 'SPEC §9 attribution window' }) attributionWindowHours!: number;
+}
+
+class AutoResponderPatch {
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ enum: AUDIENCES }) @IsOptional() @IsIn(AUDIENCES) audience?: SmsAutoResponderAudience;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(MAX_SMS_TEXT) template?: string;
+}
+
+class SmsSettingsPatch {
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(MAX_KEYWORDS) @IsString({ each: true }) @MaxLength(40, { each: true }) optOutKeywords?: string[];
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(MAX_KEYWORDS) @IsString({ each: true }) @MaxLength(40, { each: true }) optInKeywords?: string[];
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(MAX_KEYWORDS) @IsString({ each: true }) @MaxLength(40, { each: true }) helpKeywords?: string[];
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(MAX_SMS_TEXT) helpText?: string;
+  @ApiPropertyOptional({ type: AutoResponderPatch }) @IsOptional() @ValidateNested() @Type(() => AutoResponderPatch) autoResponder?: AutoResponderPatch;
+  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @ValidateIf((_, value) => value !== null) @IsString() @MaxLength(40) organizationPrefix?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @ValidateIf((_, value) => value !== null) @IsEmail() contactEmail?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() teamNotificationsEnabled?: boolean;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsEmail({}, { each: true }) teamNotificationRecipients?: string[];
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() linkShorteningEnabled?: boolean;
+  @ApiPropertyOptional({ minimum: 1, maximum: 720 }) @IsOptional() @IsInt() @Min(1) @Max(720) attributionWindowHours?: number;
+}
+
+class TwilioConnectionBody {
+  @ApiProperty({ example: 'AC0123456789abcdef0123456789abcdef' }) @Matches(/^AC[0-9a-fA-F]{32}$/, { message: 'accountSid must be a Twilio account SID (AC followed by 32 hex digits)' }) accountSid!: string;
+  @ApiProperty({ writeOnly: true }) @IsString() @IsNotEmpty() @MaxLength(200) authToken!: string;
+  @ApiProperty({ example: '+14155550100', description: 'A number that can receive texts; alphanumeric sender IDs are refused' }) @IsString() @IsNotEmpty() @MaxLength(40) inboxNumber!: string;
+}
+
+class TwilioConnectionDto {
+  @ApiProperty() connected!: boolean;
+  @ApiProperty({ nullable: true, type: String }) accountSid!: string | null;
+  @ApiProperty({ nullable: true, type: String }) inboxNumber!: string | null;
+  @ApiProperty({ description: 'Set as the number\'s "A message comes in" webhook (HTTP POST)' }) inboundWebhookUrl!: string;
+  @ApiProperty({ description: 'Status callback URL; add ?campaignId= or ?flowId= for the brand\'s own sends' }) statusCallbackUrl!: string;
+}
+
+/** SPEC §7: the SMS channel's settings (the `sms` section) and its Twilio connection (owners and admins change them). */
+@ApiTags('settings')
+@ApiBearerAuth()
+@Controller('settings/sms')
+export class SmsSettingsController {
+  constructor(
+    private readonly settings: AccountSettingsService,
+    @Inject(ORM) private readonly orm: Orm,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ type: SmsSettingsDto })
+  async get(@CurrentPrincipal() principal: AgentPrincipal): Promise<SmsSettingsDto> {
+    return (await this.settings.get(principal.accountId)).sms;
+  }
+
+  @Patch()
+  @ApiOperation({ summary: 'Change keywords, help text, auto-responder, team notifications, link shortening or the attribution window' })
+  @ApiOkResponse({ type: SmsSettingsDto })
+  @ApiBadRequestResponse({ type: ApiErrorBody })
+  @ApiForbiddenResponse({ type: ApiErrorBody })
+  async update(@CurrentPrincipal() principal: AgentPrincipal, @Body() body: SmsSettingsPatch): Promise<SmsSettingsDto> {
+    assertManager(principal);
+    const current = (await this.settings.get(principal.accountId)).sms;
+    const changes: Partial<SmsSettings> = {};
+    for (const key of ['optOutKeywords', 'optInKeywords', 'helpKeywords'] as const) {
+      const keywords = body[key]?.map((keyword) => normaliseSmsKeywordText(keyword));
+      if (keywords === undefined) continue;
+      if (keywords.some((keyword) => keyword === '')) throw ApiError.badRequest(`${key} must not contain an empty keyword`, key);
+      changes[key] = [...new Set(keywords)];
+    }
+    if (body.autoResponder) {
+      const autoResponder = { ...current.autoResponder, ...body.autoResponder };
+      const [problem] = validateAutoResponderTemplate(autoResponder.template);
+      if (problem) throw ApiError.badRequest(`autoResponder.template: ${problem}`, 'autoResponder.template');
+      changes.autoResponder = autoResponder;
+    }
+    if (body.helpText !== undefined) changes.helpText = body.helpText.trim();
+    if (body.organizationPrefix !== undefined) changes.organizationPrefix = body.organizationPrefix?.trim() || null;
+    if (body.contactEmail !== undefined) changes.contactEmail = body.contactEmail?.trim().toLowerCase() || null;
+    if (body.teamNotificationRecipients !== undefined) changes.teamNotificationRecipients = [...new Set(body.teamNotificationRecipients.map((address) => address.trim().toLowerCase()))];
+    for (const key of ['teamNotificationsEnabled', 'linkShorteningEnabled', 'attributionWindowHours'] as const) {
+      if (body[key] !== undefined) (changes as Record<string, unknown>)[key] = body[key];
+    }
+    return (await this.settings.updateSection(principal.accountId, 'sms', changes)).sms;
+  }
+
+  @Get('twilio')
+  @ApiOperation({ summary: 'The Twilio connection and the webhook URLs to configure at Twilio (the auth token is never shown)' })
+  @ApiOkResponse({ type: TwilioConnectionDto })
+  async connection(@CurrentPrincipal() principal: AgentPrincipal): Promise<TwilioConnectionDto> {
+    const channel = await findSmsChannel(this.orm, principal.accountId);
+    return this.connectionDto(principal.accountId, channel?.accountSid ?? null, channel?.inboxNumber ?? null);
+  }
+
+  @Put('twilio')
+  @ApiOperation({ summary: 'Connect the inbox to a Twilio account and number' })
+  @ApiOkResponse({ type: TwilioConnectionDto })
+  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'e.g. an alphanumeric sender ID, which cannot receive texts' })
+  async connect(@CurrentPrincipal() principal: AgentPrincipal, @Body() body: TwilioConnectionBody): Promise<TwilioConnectionDto> {
+    assertManager(principal);
+    const number = validateInboxSmsNumber(body.inboxNumber);
+    if (!number.ok) throw ApiError.badRequest(`inboxNumber: ${number.message}`, 'inboxNumber');
+    await saveSmsChannel(this.orm, { accountId: principal.accountId, accountSid: body.accountSid, authToken: body.authToken, inboxNumber: number.e164 });
+    return this.connectionDto(principal.accountId, body.accountSid, number.e164);
+  }
+
+  private connectionDto(accountId: string, accountSid: string | null, inboxNumber: string | null): TwilioConnectionDto {
+    const base = this.config.publicUrl.replace(/\/+$/, '');
+    const paths = smsWebhookPaths(accountId);
+    return { connected: accountSid !== null, accountSid, inboxNumber, inboundWebhookUrl: `${base}${paths.inbound}`, statusCallbackUrl: `${base}${paths.status}` };
+  }
+}
+
+function assertManager(principal: AgentPrincipal): void {
+  if (!canManageAccount(principal.user.role)) throw ApiError.forbidden(`role ${principal.user.role} may not change account settings`);
+}

@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { chromium, type Browser } from 'playwright-core';
+import { createAccountWithUsers, type TestAccount } from '../support/accounts.js';
+import { eventually } from '../support/eventually.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+
+/** Debian's chromium (scripts/setup.sh installs it when it can); playwright-core drives it, no browser download. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromiumAvailable = existsSync(CHROMIUM);
+if (!chromiumAvailable) process.stderr.write(`web-chat browser test skipped: no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`);
+
+(chromiumAvailable ? describe : describe.skip)('web chat widget in a real browser', () => {
+  let stack: TestStack;
+  let brand: TestAccount;
+  let shop: http.Server;
+  let shopUrl: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ CHAT_TOKEN_SECRET: 'test-chat-token-secret-0123456789' });
+    brand = await createAccountWithUsers(stack.orm, { roles: ['owner', 'support'] });
+    // The brand's own site, on another origin than the API, with the one script tag.
+    shop = http.createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(`<!doctype html><html><head><title>Shop</title></head><body><h1>Our shop</h1>
+        <script src="${stack.baseUrl}/chat/widget.js" data-account="${brand.accountId}" async></script></body></html>`);
+    });
+    await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
+    shopUrl = `http://localhost:${(shop.address() as AddressInfo).port}/`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => shop?.close(resolve));
+    await stack?.stop();
+  });
+
+  const agent = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${stack.baseUrl}${path}`, {
+      method,
+      headers: { ...brand.headers('support'), 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    expect(response.status).toBeLessThan(300);
+    return response.json() as Promise<Record<string, unknown>>;
+  };
+  const unassignedChats = async () => {
+    const page = (await agent('GET', '/tickets?view=unassigned&channel=web_chat')) as { tickets: { id: string }[] };
+    return page.tickets.map((ticket) => ticket.id);
+  };
+
+  it('chats from the widget: ticket in Unassigned, agent reply shown, closed conversation replaced by a new one', async () => {
+    const page = await browser.newPage();
+    await page.goto(shopUrl);
+    await page.click('.inbox-chat-launcher');
+    await page.fill('.inbox-chat-name', 'Wendy');
+    await page.fill('.inbox-chat-email', 'wendy@example.com');
+    await page.fill('.inbox-chat-input', 'Do you ship to Norway?');
+    await page.click('.inbox-chat-send');
+    await page.locator('.inbox-chat-from-visitor', { hasText: 'Do you ship to Norway?' }).waitFor();
+
+    const ticketId = await eventually(async () => (await unassignedChats())[0], 'the chat in Unassigned');
+    const ticket = (await agent('GET', `/tickets/${ticketId}`)) as { ticket: { customerName?: string; channel: string } };
+    expect(ticket.ticket.channel).toBe('web_chat');
+
+    await agent('POST', `/tickets/${ticketId}/replies`, { body: 'Yes, in 3 to 5 days.' });
+    await page.locator('.inbox-chat-from-agent', { hasText: 'Yes, in 3 to 5 days.' }).waitFor();
+    // The open widget tells the ticket that the reply was seen (which cancels any offline follow-up).
+    const [agentReply] = await stack.orm.em.fork().execute<{ id: string }[]>(
+      `SELECT id FROM messages WHERE ticket_id = ? AND direction = 'outbound' AND author_user_id IS NOT NULL`,
+      [ticketId],
+    );
+    await eventually(async () => {
+      const [row] = await stack.orm.em.fork().execute<{ last_signalled_seen: string | null }[]>('SELECT last_signalled_seen FROM web_chat_conversations WHERE ticket_id = ?', [ticketId]);
+      return row?.last_signalled_seen === agentReply!.id ? true : undefined;
+    }, 'the widget to report the reply as seen');
+
+    // The agent closes the chat: the widget says so and offers a new conversation, which is a new ticket.
+    await agent('POST', `/tickets/${ticketId}/close`);
+    await page.locator('.inbox-chat-restart').waitFor({ state: 'visible' });
+    await page.click('.inbox-chat-restart');
+    await page.fill('.inbox-chat-input', 'Another question: gift wrapping?');
+    await page.click('.inbox-chat-send');
+    await page.locator('.inbox-chat-from-visitor', { hasText: 'gift wrapping' }).waitFor();
+    const second = await eventually(async () => (await unassignedChats()).find((id) => id !== ticketId), 'the second chat in Unassigned');
+    expect(second).not.toBe(ticketId);
+    expect(await page.locator('.inbox-chat-from-agent').count()).toBe(0);
+    await page.close();
+  });
+});
