@@ -127,7 +127,7 @@ describe('web chat API', () => {
     expect(Number(count)).toBe(1);
   });
 
-  it('shows agents whether the visitor is here and typing', async () => {
+  it('shows agents whether the visitor is here and typing, and the visitor that an agent is typing', async () => {
     const conversation = await start('visitor-f', { name: 'Fay' });
     await say(conversation, 'Hi');
     const ticketId = await ticketOf(conversation.conversationId);
@@ -135,6 +135,8 @@ describe('web chat API', () => {
     expect(beat.status).toBe(204);
     const presence = await agent('GET', `/tickets/${ticketId}/chat-visitor`);
     expect(presence.body).toMatchObject({ online: true, typing: true, name: 'Fay' });
+    expect((await agent('POST', `/tickets/${ticketId}/chat-typing`)).status).toBe(204);
+    expect((await conversationView(conversation)).body.agentTyping).toBe(true);
     await call('POST', `/chat/conversations/${conversation.conversationId}/heartbeat`, { token: conversation.visitorToken, body: { presence: 'offline' } });
     expect((await agent('GET', `/tickets/${ticketId}/chat-visitor`)).body).toMatchObject({ online: false, typing: false });
   });

@@ -22,6 +22,7 @@ export class Migration0007WebChat extends Migration {
         -- the widget said goodbye (page closed); a later heartbeat means the visitor is back
         visitor_left_at timestamptz,
         visitor_typing_until timestamptz,
+        agent_typing_until timestamptz,
         -- what was last forwarded to the ticket workflow, to forward only news and a beat now and then
         last_signalled_at timestamptz,
         last_signalled_seen text

@@ -48,6 +48,7 @@ class ChatMessageDto implements ChatMessageView {
 
 class ConversationDto {
   @ApiProperty({ enum: ['new', 'open', 'closed'], description: 'closed: start a new conversation' }) status!: ConversationStatus;
+  @ApiProperty() agentTyping!: boolean;
   @ApiProperty({ type: [ChatMessageDto] }) messages!: ChatMessageDto[];
 }
 
@@ -98,7 +99,8 @@ export class ChatController implements OnModuleDestroy {
   @ApiUnauthorizedResponse({ type: ApiErrorBody })
   async conversation(@Param('conversationId') id: string, @Headers('authorization') authorization?: string, @Query('token') token?: string): Promise<ConversationDto> {
     const conversation = await this.chat.authorize(bearer(authorization, token), id);
-    return { status: await this.chat.status(conversation), messages: await this.chat.messages(conversation) };
+    const { agentTyping } = await this.chat.streamState(conversation);
+    return { status: await this.chat.status(conversation), agentTyping, messages: await this.chat.messages(conversation) };
   }
 
   @Post('conversations/:conversationId/messages')
@@ -122,7 +124,7 @@ export class ChatController implements OnModuleDestroy {
 
   @Get('conversations/:conversationId/events')
   @Public()
-  @ApiOperation({ summary: 'Server-sent events: `message` (the conversation so far, then each new one) and `status`; token in ?token=' })
+  @ApiOperation({ summary: 'Server-sent events: `message` (the conversation so far, then each new one), `status` and `typing`; token in ?token=' })
   async events(@Param('conversationId') id: string, @Req() request: Request, @Res() response: Response, @Headers('authorization') authorization?: string, @Query('token') token?: string): Promise<void> {
     let conversation = await this.chat.authorize(bearer(authorization, token), id);
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -133,6 +135,7 @@ export class ChatController implements OnModuleDestroy {
     });
     const sent = new Set<string>();
     let lastStatus: ConversationStatus | undefined;
+    let lastAgentTyping = false;
     let lastWrite = Date.now();
     const write = (chunk: string) => {
       response.write(chunk);
@@ -146,9 +149,11 @@ export class ChatController implements OnModuleDestroy {
           sent.add(message.id);
           write(`id: ${message.id}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`);
         }
-        const status = await this.chat.status(conversation, { workflow: false });
+        const { status, agentTyping } = await this.chat.streamState(conversation);
         if (status !== lastStatus) write(`event: status\ndata: ${JSON.stringify({ status })}\n\n`);
+        if (agentTyping !== lastAgentTyping) write(`event: typing\ndata: ${JSON.stringify({ agentTyping })}\n\n`);
         lastStatus = status;
+        lastAgentTyping = agentTyping;
         if (Date.now() - lastWrite >= STREAM_KEEPALIVE_MS) write(': keep-alive\n\n');
         await new Promise((resolve) => setTimeout(resolve, STREAM_POLL_MS));
       }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Patch } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsEmail, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { canManageAccount } from '../../../../libs/domain/access.js';
@@ -49,6 +49,13 @@ export class WebChatAgentController {
   @ApiOkResponse({ type: VisitorPresenceDto })
   presence(@CurrentPrincipal() principal: AgentPrincipal, @Param('ticketId') ticketId: string): Promise<VisitorPresenceDto> {
     return this.chat.visitorPresence(principal.accountId, ticketId);
+  }
+
+  @Post('tickets/:ticketId/chat-typing')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Tell the chat visitor that an agent is typing (shown for a few seconds; repeat while typing)' })
+  typing(@CurrentPrincipal() principal: AgentPrincipal, @Param('ticketId') ticketId: string): Promise<void> {
+    return this.chat.agentTyping(principal.accountId, ticketId);
   }
 
   @Get('settings/web-chat')

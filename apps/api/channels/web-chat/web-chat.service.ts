@@ -88,11 +88,10 @@ export class WebChatService {
    * One conversation is one ticket (SPEC §2): once it is closed (its projection says so, or its workflow
    * has ended) the conversation takes no more messages and the widget offers a new one.
    */
-  async status(conversation: ConversationRow, options: { workflow: boolean } = { workflow: true }): Promise<ConversationStatus> {
+  async status(conversation: ConversationRow): Promise<ConversationStatus> {
     if (!conversation.ticket_id) return 'new';
     const [ticket] = await this.orm.em.fork().execute<{ status: string }[]>('SELECT status FROM tickets WHERE id = ?', [conversation.ticket_id]);
     if (ticket?.status === 'closed') return 'closed';
-    if (!options.workflow) return 'open';
     try {
       const description = await this.temporal.workflow.getHandle(conversation.ticket_id).describe();
       return description.status.name === 'RUNNING' ? 'open' : 'closed';
@@ -121,6 +120,17 @@ export class WebChatService {
       if (error instanceof InboundMessageRejected) throw ApiError.badRequest(error.message, error.field);
       throw error;
     }
+  }
+
+  /** What the event stream reports besides messages; one cheap query (the projection, not the workflow). */
+  async streamState(conversation: ConversationRow): Promise<{ status: ConversationStatus; agentTyping: boolean }> {
+    const [row] = await this.orm.em.fork().execute<{ ticket_status: string | null; agent_typing: boolean }[]>(
+      `SELECT t.status AS ticket_status, COALESCE(c.agent_typing_until > now(), false) AS agent_typing
+       FROM web_chat_conversations c LEFT JOIN tickets t ON t.id = c.ticket_id WHERE c.id = ?`,
+      [conversation.id],
+    );
+    const status: ConversationStatus = !conversation.ticket_id ? 'new' : row?.ticket_status === 'closed' ? 'closed' : 'open';
+    return { status, agentTyping: row?.agent_typing ?? false };
   }
 
   /** The visitor's messages, and the agents' replies and automatic messages once delivered to the chat. */
@@ -170,6 +180,15 @@ export class WebChatService {
       input.seenUpToMessageId,
       conversation.id,
     ]);
+  }
+
+  /** An agent is typing in this chat ticket: the visitor's widget shows it for a few seconds. */
+  async agentTyping(accountId: string, ticketId: string): Promise<void> {
+    const updated = await this.orm.em.fork().execute<{ id: string }[]>(
+      `UPDATE web_chat_conversations SET agent_typing_until = now() + (? * interval '1 millisecond') WHERE account_id = ? AND ticket_id = ? RETURNING id`,
+      [TYPING_SHOWN_MS, accountId, ticketId],
+    );
+    if (updated.length === 0) throw ApiError.notFound(`ticket ${ticketId} is not a web chat conversation of this account`);
   }
 
   /** For agents: is the visitor of this chat ticket here, typing? */

@@ -67,6 +67,8 @@ const WIDGET_SOURCE = String.raw`(function () {
   var emailInput = element('input', 'inbox-chat-email'); emailInput.placeholder = 'Email, so we can reply if you leave (optional)'; emailInput.type = 'email';
   identity.appendChild(nameInput); identity.appendChild(emailInput);
   var list = element('div', 'inbox-chat-messages');
+  var typingLine = element('div', 'inbox-chat-typing', 'Agent is typing\u2026');
+  typingLine.style.cssText = 'display:none;padding:2px 10px;color:#667;font-size:12px';
   var notice = element('div', 'inbox-chat-notice');
   var noticeText = element('span', null, 'This conversation has ended. ');
   var restart = element('button', 'inbox-chat-restart', 'Start a new conversation');
@@ -75,7 +77,7 @@ const WIDGET_SOURCE = String.raw`(function () {
   var input = element('textarea', 'inbox-chat-input'); input.placeholder = 'Type a message';
   var send = element('button', 'inbox-chat-send', 'Send'); send.type = 'submit';
   compose.appendChild(input); compose.appendChild(send);
-  panel.appendChild(header); panel.appendChild(identity); panel.appendChild(list); panel.appendChild(notice); panel.appendChild(compose);
+  panel.appendChild(header); panel.appendChild(identity); panel.appendChild(list); panel.appendChild(typingLine); panel.appendChild(notice); panel.appendChild(compose);
   root.appendChild(launcher); root.appendChild(panel);
   document.body.appendChild(root);
 
@@ -91,7 +93,7 @@ const WIDGET_SOURCE = String.raw`(function () {
     item.setAttribute('data-message-id', message.id);
     list.appendChild(item);
     list.scrollTop = list.scrollHeight;
-    if (message.from !== 'visitor') { newestSeenCandidate = message.id; reportSeen(); }
+    if (message.from !== 'visitor') { newestSeenCandidate = message.id; typingLine.style.display = 'none'; reportSeen(); }
   }
   function showClosed(closed) {
     notice.style.display = closed ? 'block' : 'none';
@@ -118,7 +120,12 @@ const WIDGET_SOURCE = String.raw`(function () {
   function poll(conversation) {
     request('GET', '/chat/conversations/' + conversation.conversationId, null, conversation.visitorToken)
       .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (result) { if (!result) return; result.messages.forEach(render); showClosed(result.status === 'closed'); })
+      .then(function (result) {
+        if (!result) return;
+        result.messages.forEach(render);
+        showClosed(result.status === 'closed');
+        typingLine.style.display = result.agentTyping ? 'block' : 'none';
+      })
       .catch(function () {});
   }
   function receive() {
@@ -129,6 +136,7 @@ const WIDGET_SOURCE = String.raw`(function () {
     stream = new EventSource(api + '/chat/conversations/' + conversation.conversationId + '/events?token=' + encodeURIComponent(conversation.visitorToken));
     stream.addEventListener('message', function (event) { render(JSON.parse(event.data)); });
     stream.addEventListener('status', function (event) { showClosed(JSON.parse(event.data).status === 'closed'); });
+    stream.addEventListener('typing', function (event) { typingLine.style.display = JSON.parse(event.data).agentTyping ? 'block' : 'none'; });
     stream.onerror = function () {
       if (stream && stream.readyState === EventSource.CLOSED) {
         stream = null;
