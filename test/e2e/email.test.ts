@@ -4,6 +4,7 @@ import { createAccountWithUsers, type TestAccount } from '../support/accounts.js
 import { eventually } from '../support/eventually.js';
 import { freePort } from '../support/ports.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
+import { callApi } from '../support/http.js';
 
 interface MessageView {
   id: string;
@@ -42,15 +43,7 @@ describe('email channel: SMTP ingress, threading, replies (dev server + PostgreS
     await stack?.stop();
   });
 
-  const call = async (method: string, path: string, token: string, body?: unknown) => {
-    const response = await fetch(`${stack.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as any) : undefined };
-  };
+  const call = (method: string, path: string, token: string, body?: unknown) => callApi(stack.baseUrl, method, path, { token, body });
   const get = (path: string, token = brand.tokens.support) => call('GET', path, token);
   const post = (path: string, body?: unknown, token = brand.tokens.support) => call('POST', path, token, body);
   const patch = (path: string, body: unknown, token: string) => call('PATCH', path, token, body);

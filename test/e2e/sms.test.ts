@@ -6,6 +6,7 @@ import { createAccountWithUsers, type TestAccount } from '../support/accounts.js
 import { eventually } from '../support/eventually.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { incomingSmsParams, postTwilioWebhook, startTwilioStandIn, statusCallbackParams, type TwilioStandIn } from '../support/twilio-stand-in.js';
+import { callApi } from '../support/http.js';
 
 /** Twilio is configured with the public URL; the API sits behind a proxy that forwards to it. */
 const PUBLIC_URL = 'https://inbox.example.test';
@@ -47,15 +48,7 @@ describe('SMS on Twilio (webhooks from a local Twilio stand-in, dev server + Pos
 
   const newNumber = () => `+1415555${String(1000 + ++numbers).padStart(4, '0')}`;
 
-  const call = async (method: string, path: string, token: string, body?: unknown) => {
-    const response = await fetch(`${stack.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as any) : undefined };
-  };
+  const call = (method: string, path: string, token: string, body?: unknown) => callApi(stack.baseUrl, method, path, { token, body });
 
   async function connectedBrand(): Promise<SmsBrand> {
     const account = await createAccountWithUsers(stack.orm, { roles: ['owner', 'support'] });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createAccountWithUsers, type TestAccount } from '../support/accounts.js';
 import { eventually } from '../support/eventually.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
+import { callApi } from '../support/http.js';
 
 interface TicketSummary {
   id: string;
@@ -27,19 +28,7 @@ describe('tickets through the REST API (dev server + PostgreSQL)', () => {
     await stack?.stop();
   });
 
-  const call = async (method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
-    const response = await fetch(`${stack.baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...options.headers,
-      },
-      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as any) : undefined };
-  };
+  const call = (method: string, path: string, options: Parameters<typeof callApi>[3] = {}) => callApi(stack.baseUrl, method, path, options);
   const agent = () => brand.tokens.support;
   const post = (path: string, body?: unknown, token = agent()) => call('POST', path, { token, body });
   const get = (path: string, token = agent()) => call('GET', path, { token });
@@ -56,7 +45,7 @@ describe('tickets through the REST API (dev server + PostgreSQL)', () => {
   it('takes an agent through a ticket\'s life: unassigned, mine, snoozed, woken with an alert, closed', async () => {
     const { ticketId } = await inbound({ channel: 'sms', sender: { phone: '(415) 555-0100', name: 'Ada' } });
     await listed('unassigned', ticketId, true);
-    expect(await get('/me/unread-count')).toEqual({ status: 200, body: { enabled: true, count: expect.any(Number) } });
+    expect(await get('/me/unread-count')).toMatchObject({ status: 200, body: { enabled: true, count: expect.any(Number) } });
 
     const assigned = await post(`/tickets/${ticketId}/assign`, { assigneeId: 'me' });
     expect(assigned.status).toBe(200);

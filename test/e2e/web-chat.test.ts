@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createAccountWithUsers, type TestAccount } from '../support/accounts.js';
 import { eventually } from '../support/eventually.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
+import { callApi } from '../support/http.js';
 
 interface Started {
   conversationId: string;
@@ -20,15 +21,7 @@ describe('web chat API', () => {
     await stack?.stop();
   });
 
-  const call = async (method: string, path: string, options: { body?: unknown; token?: string; headers?: Record<string, string> } = {}) => {
-    const response = await fetch(`${stack.baseUrl}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...options.headers },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
-  };
+  const call = (method: string, path: string, options: Parameters<typeof callApi>[3] = {}) => callApi(stack.baseUrl, method, path, options);
   const agent = (method: string, path: string, body?: unknown) => call(method, path, { body, headers: brand.headers('support') });
   const start = async (visitorId: string, extra: { email?: string; name?: string } = {}): Promise<Started> => {
     const response = await call('POST', '/chat/conversations', { body: { accountId: brand.accountId, visitorId, ...extra } });
