@@ -40,7 +40,7 @@ export class BearerAuthGuard implements CanActivate {
     const integrationOnly = this.reflector.getAllAndOverride<boolean>(INTEGRATION_ONLY, targets) === true;
     let principal: Principal;
     if (authentication.kind === 'integration') {
-      if (!integrationOnly) throw ApiError.forbidden('an integration token may only post inbound messages; use a user token for this route');
+      if (!integrationOnly) throw ApiError.forbidden('an integration token may only call the integration endpoints (/integration/...); use a user token for this route');
       principal = { kind: 'integration', accountId: authentication.account.id };
     } else {
       if (integrationOnly) throw ApiError.forbidden('this route needs an integration token; user tokens may not use it');
