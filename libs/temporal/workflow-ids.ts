@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import type { Channel } from '../domain/channel-policy.js';
 
 /**
  * The one place that knows how workflows are named. Temporal stores workflow ids in plain text
@@ -38,6 +39,11 @@ export function lookupKey(value: string, secret: string): string {
   return keyedHash(secret, value);
 }
 
-export function isTicketId(value: string): boolean {
-  return /^ticket-(sms|email|chat)-[A-Za-z0-9-]+(-[A-Za-z0-9_-]+)?$/.test(value);
+const TICKET_ID = /^ticket-(sms|email|chat)-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-[A-Za-z0-9_-]+$/;
+const CHANNEL_OF_ID_PART: Record<string, Channel> = { sms: 'sms', email: 'email', chat: 'web_chat' };
+
+/** The channel and account a ticket id names, or null when the value is not a ticket id. */
+export function parseTicketId(value: string): { channel: Channel; accountId: string } | null {
+  const match = TICKET_ID.exec(value);
+  return match ? { channel: CHANNEL_OF_ID_PART[match[1]!]!, accountId: match[2]! } : null;
 }

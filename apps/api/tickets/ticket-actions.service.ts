@@ -19,8 +19,6 @@ export interface Actor {
 /** A channel's reason to refuse a reply before anything is recorded (SMS: no consent); throws an ApiError. */
 export type ReplyPrecheck = (accountId: string, ticketId: string) => Promise<void>;
 
-const CHANNEL_OF_TICKET_ID_PREFIX: Record<string, Channel> = { sms: 'sms', email: 'email', chat: 'web_chat' };
-
 /** Agent actions become validated updates on the ticket's workflow; the answer is the ticket's new state. */
 @Injectable()
 export class TicketActionsService {
@@ -54,9 +52,9 @@ export class TicketActionsService {
   }
 
   async act(actor: Actor, ticketId: string, action: AgentAction, idempotencyKey?: string): Promise<TicketState> {
-    assertTicketOfAccount(ticketId, actor.accountId);
+    const channel = assertTicketOfAccount(ticketId, actor.accountId);
     if (action.type === 'assign') await this.assertAssignable(actor.accountId, action.assigneeId);
-    if (action.type === 'reply') await this.replyPrechecks.get(CHANNEL_OF_TICKET_ID_PREFIX[ticketId.split('-')[1]!]!)?.(actor.accountId, ticketId);
+    if (action.type === 'reply') await this.replyPrechecks.get(channel)?.(actor.accountId, ticketId);
     const handle = this.temporal.workflow.getHandle(ticketId);
     const deadline = Date.now() + this.config.workflowUpdateTimeoutMs;
     try {
