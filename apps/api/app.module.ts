@@ -9,6 +9,7 @@ import { WebChatModule } from './channels/web-chat/web-chat.module.js';
 import { RoundTripController } from './diagnostics/round-trip.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { MailboxController } from './mailbox/mailbox.controller.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from './tokens.js';
@@ -25,7 +26,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [AuthModule, SettingsModule, TicketsModule, EmailModule, SmsModule, WebChatModule],
+      imports: [AuthModule, SettingsModule, TicketsModule, EmailModule, SmsModule, WebChatModule, ReportsModule],
       controllers: [HealthController, RoundTripController, MailboxController],
       providers: [
         { provide: APP_CONFIG, useValue: dependencies.config },

@@ -1,0 +1,85 @@
+/**
+ * Pure parts of reporting (SPEC §8, docs/metrics.md): the period rules, the statistics as the
+ * reports state them, and the shape of reopen counts. The numbers themselves come from SQL over the
+ * projections; these functions are what that SQL is checked against.
+ */
+
+/** The longest period a report covers. */
+export const MAX_REPORT_DAYS = 366;
+
+/** The reasons a `reopened` event carries (`detail.reason`); reports always list them, zero or not. */
+export const REOPEN_REASONS = ['inbound_message', 'agent'] as const;
+
+/** A `reopened` event without a reason (none are written today) is counted under this key. */
+export const UNKNOWN_REOPEN_REASON = 'unknown';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type ReportPeriod = { ok: true; from: Date; to: Date } | { ok: false; field: 'from' | 'to'; message: string };
+
+/** A half-open period [from, to): both ISO 8601 date-times, from before to, at most MAX_REPORT_DAYS long. */
+export function validateReportPeriod(from: string, to: string): ReportPeriod {
+  const fromMs = Date.parse(from);
+  if (Number.isNaN(fromMs)) return { ok: false, field: 'from', message: 'from must be an ISO 8601 date-time' };
+  const toMs = Date.parse(to);
+  if (Number.isNaN(toMs)) return { ok: false, field: 'to', message: 'to must be an ISO 8601 date-time' };
+  if (toMs <= fromMs) return { ok: false, field: 'to', message: 'to must be after from' };
+  if (toMs - fromMs > MAX_REPORT_DAYS * DAY_MS) return { ok: false, field: 'to', message: `the period must be at most ${MAX_REPORT_DAYS} days` };
+  return { ok: true, from: new Date(fromMs), to: new Date(toMs) };
+}
+
+/** The median as percentile_cont(0.5) computes it: the middle value, or the mean of the two middle ones; null for none. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The arithmetic mean; null for none. */
+export function average(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+/**
+ * Seconds as reports give them: to the millisecond (the precision of the projections' times).
+ * Accepts the strings PostgreSQL's numeric results arrive as; null stays null.
+ */
+export function roundSeconds(value: number | string | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds)) return null;
+  const rounded = Math.round(seconds * 1000) / 1000;
+  return Object.is(rounded, -0) ? 0 : rounded;
+}
+
+export interface ReopenCounts {
+  total: number;
+  /** Every known reason (zero when none), plus any other reason seen. */
+  byReason: Record<string, number>;
+}
+
+/** Reopen counts from rows of (reason, count); a missing reason counts as UNKNOWN_REOPEN_REASON. */
+export function reopenCounts(rows: readonly { reason: string | null; count: number | string }[]): ReopenCounts {
+  const byReason: Record<string, number> = Object.fromEntries(REOPEN_REASONS.map((reason) => [reason, 0]));
+  let total = 0;
+  for (const row of rows) {
+    const count = Number(row.count);
+    const reason = row.reason ?? UNKNOWN_REOPEN_REASON;
+    byReason[reason] = (byReason[reason] ?? 0) + count;
+    total += count;
+  }
+  return { total, byReason };
+}
+
+export interface DurationStats {
+  count: number;
+  medianSeconds: number | null;
+  averageSeconds: number | null;
+}
+
+/** The statistics of a set of durations in seconds, as reports give them. */
+export function durationStats(seconds: readonly number[]): DurationStats {
+  return { count: seconds.length, medianSeconds: roundSeconds(median(seconds)), averageSeconds: roundSeconds(average(seconds)) };
+}
