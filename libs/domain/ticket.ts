@@ -42,7 +42,9 @@ export type AgentAction =
   | { type: 'close' }
   | { type: 'reopen' }
   | { type: 'mark_read' }
-  | { type: 'reply'; messageId: string; body: string };
+  | { type: 'reply'; messageId: string; body: string }
+  /** Sends again an outbound message whose delivery failed (its retry budget ran out, or the provider refused it). */
+  | { type: 'retry_delivery'; messageId: string };
 
 export type AgentActionType = AgentAction['type'];
 
@@ -68,7 +70,13 @@ export type TicketEventType =
   /** Web chat (SPEC §7): which auto-response a new conversation got, and why (office hours). */
   | 'chat_auto_response'
   /** Web chat (SPEC §7): the offline follow-up email was sent, or why not. */
-  | 'chat_follow_up';
+  | 'chat_follow_up'
+  /** An outbound message could not be delivered: the provider refused it, or its retry budget ran out. */
+  | 'delivery_failed'
+  /** An agent asked for a failed outbound message to be sent again. */
+  | 'delivery_retried'
+  /** An inbound message could never be stored as it came (quarantined with the reason); the ticket went on. */
+  | 'message_rejected';
 
 /** What happened and why: the audit trail of a ticket, also written to its projection. */
 export interface TicketEvent {
@@ -190,6 +198,9 @@ export function validateAgentAction(state: TicketState, action: AgentAction, now
       if (action.body.length > MAX_REPLY_LENGTH) return `body must be at most ${MAX_REPLY_LENGTH} characters`;
       if (state.status === 'closed' && state.channel === 'web_chat') return 'this web chat conversation is closed';
       return null;
+    case 'retry_delivery':
+      if (!action.messageId.trim()) return 'messageId must name an outbound message';
+      return state.status === 'closed' && state.channel === 'web_chat' ? 'this web chat conversation is closed' : null;
     case 'unassign':
     case 'close':
     case 'mark_read':
@@ -249,7 +260,23 @@ export function applyAgentAction(state: TicketState, action: AgentAction, actorU
         now,
         [event('replied', { messageId: action.messageId })],
       );
+    case 'retry_delivery':
+      return touch(state, state, now, [event('delivery_retried', { messageId: action.messageId })]);
   }
+}
+
+/** An outbound message's delivery failed for good; the reason is the provider's, so an agent can act on it. */
+export function deliveryFailed(state: TicketState, input: { messageId: string; reason: string }, now: string): Transition {
+  return touch(state, state, now, [{ type: 'delivery_failed', at: now, actorUserId: null, detail: { messageId: input.messageId, reason: input.reason } }]);
+}
+
+/**
+ * An inbound message that can never be stored as it came (for example a byte PostgreSQL refuses): it is kept
+ * apart, marked rejected with the reason, and wakes nothing, so the ticket goes on with the next message.
+ */
+export function inboundMessageRejected(state: TicketState, input: { messageId: string; reason: string }, now: string): Transition {
+  const next = { ...state, lastMessageId: input.messageId, messageCount: state.messageCount + 1 };
+  return touch(next, state, now, [{ type: 'message_rejected', at: now, actorUserId: null, detail: { messageId: input.messageId, reason: input.reason } }]);
 }
 
 /** The snooze deadline has come: the ticket is open again (the workflow then alerts the assignee). */

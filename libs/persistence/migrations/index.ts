@@ -5,6 +5,7 @@ import { Migration0004Mailbox } from './0004-mailbox.js';
 import { Migration0005Sms } from './0005-sms.js';
 import { Migration0006Email } from './0006-email.js';
 import { Migration0007WebChat } from './0007-web-chat.js';
+import { Migration0008CommandLoop } from './0008-command-loop.js';
 
 /** Every migration in order; listed explicitly so the same list works from TypeScript sources and compiled output. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   { name: '0005-sms', class: Migration0005Sms },
   { name: '0006-email', class: Migration0006Email },
   { name: '0007-web-chat', class: Migration0007WebChat },
+  { name: '0008-command-loop', class: Migration0008CommandLoop },
 ];

@@ -28,17 +28,41 @@ export interface InboundMessage {
   automated?: { reasons: string[] };
 }
 
-/** Work a ticket still owes when it continues as new; goes through JSON, so arrays only. */
+/**
+ * Work a ticket still owes when it continues as new; goes through JSON, so arrays only.
+ * Runs recorded before the command loop carried the first five fields only.
+ */
 export interface CarriedTicketWork {
   state: TicketState;
   pendingInbound: InboundMessage[];
+  /** Outbound messages whose delivery had not finished: the next run delivers them. */
   pendingDeliveries: string[];
   recentMessageIds: string[];
-  /** Temporal de-duplicates update ids within one run only; these carry it across runs. */
+  /** Temporal de-duplicates update ids within one run only; these carry it across runs (before the command loop). */
   recentUpdateIds?: string[];
   /** Web chat: the visitor's presence and the agent replies they have not seen (offline follow-up). */
   chatFollowUp?: ChatFollowUpState;
+  /** Commands accepted but not yet applied (inbound messages, visitor activity), in order. */
+  pendingCommands?: CarriedCommand[];
+  /** Side tasks (forwarding, notifications, follow-up emails) still in flight; deliveries are in pendingDeliveries. */
+  sideTasks?: SideTask[];
+  /** The outcomes of recent agent actions by action (update) id, so a retry in a later run gets the same answer. */
+  actionOutcomes?: [string, SettledActionOutcome][];
 }
+
+/** A command that can wait across continue-as-new (agent actions never do: their handlers finish first). */
+export type CarriedCommand =
+  | { kind: 'inbound'; message: InboundMessage }
+  | { kind: 'visitor_activity'; activity: VisitorActivity }
+  | { kind: 'delivery_failed'; messageId: string; reason: string };
+
+/** Work that runs beside the command loop, so a slow provider never holds up the ticket. */
+export type SideTask =
+  | { kind: 'delivery'; messageId: string }
+  | { kind: 'forward_chat_message'; message: InboundMessage; closedTicketId: string }
+  | { kind: 'chat_follow_up_email'; followUpId: string; ticketId: string; accountId: string; replyIds: string[] }
+  | { kind: 'snooze_expired_notification'; notificationId: string; accountId: string; ticketId: string; assigneeId: string; snoozedUntil: string }
+  | { kind: 'sms_team_notification'; accountId: string; ticketId: string; messageId: string; phone: string };
 
 export interface TicketWorkflowInput {
   ticketId: string;
@@ -53,11 +77,16 @@ export interface AgentActionRequest {
   action: AgentAction;
   actorUserId: string;
   /**
-   * The API stops waiting for a worker at this time and tells the agent nothing was applied; an
-   * update still delivered after it (Temporal keeps admitted updates) is refused, keeping that true.
+   * The API stops waiting for the ticket to accept the action at this time. An update Temporal
+   * delivers after it (it keeps admitted updates) is rejected by the validator, so it is never
+   * accepted and never applied; once accepted, an action is always applied (or refused on its merits).
    */
   expiresAt?: string;
 }
+
+/** What became of an accepted agent action; read with `actionOutcomeQuery` by its action (update) id. */
+export type ActionOutcome = { status: 'pending' } | SettledActionOutcome;
+export type SettledActionOutcome = { status: 'applied'; ticket: TicketState } | { status: 'refused'; reason: string };
 
 /** How a closed web-chat ticket's workflow ends; email and SMS tickets never end. */
 export interface TicketWorkflowResult {
@@ -68,11 +97,15 @@ export interface TicketWorkflowResult {
 export const inboundMessageSignal = defineSignal<[InboundMessage]>('inboundMessage');
 export const agentActionUpdate = defineUpdate<TicketState, [AgentActionRequest]>('agentAction');
 export const ticketStateQuery = defineQuery<TicketState>('ticketState');
+/** The outcome of an accepted agent action by its action (update) id; null when the ticket does not know it (never accepted, or long ago). */
+export const actionOutcomeQuery = defineQuery<ActionOutcome | null, [string]>('actionOutcome');
 /** Web chat: the visitor's heartbeat, goodbye and what they have seen, from the chat API. */
 export const visitorActivitySignal = defineSignal<[VisitorActivity]>('visitorActivity');
 
 /** ApplicationFailure type of a refused agent action; its message says why. */
 export const AGENT_ACTION_REFUSED = 'AgentActionRefused';
+/** ApplicationFailure type of the validator's rejection of an update delivered after its `expiresAt`: never accepted, never applied. */
+export const AGENT_ACTION_EXPIRED = 'AgentActionExpired';
 
 /** The projection writes a transition causes; ids make every write idempotent. */
 export interface TicketProjection {
