@@ -1,7 +1,9 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import { Message } from '../libs/persistence/entities/index.js';
+import { storableText, storableTextOrNull } from '../libs/persistence/storable-text.js';
 import type { InboundMessage, TicketProjection } from '../libs/temporal/contracts/ticket.js';
 import type { ActivityDependencies } from './dependencies.js';
+import { storing } from './unstorable-data.js';
 
 /** Idempotent writes of a transition: the ticket row only moves forward (by version), events are keyed. */
 export async function writeProjection(em: SqlEntityManager, { state, events }: TicketProjection, inbound?: InboundMessage): Promise<void> {
@@ -39,8 +41,8 @@ export async function writeProjection(em: SqlEntityManager, { state, events }: T
   }
 }
 
-export function createTicketActivities({ orm }: ActivityDependencies) {
-  const transaction = <T>(work: (em: SqlEntityManager) => Promise<T>) => orm.em.fork().transactional(work);
+export function createTicketActivities({ orm, transports }: ActivityDependencies) {
+  const transaction = <T>(work: (em: SqlEntityManager) => Promise<T>) => storing(() => orm.em.fork().transactional(work));
 
   return {
     /**
@@ -81,21 +83,84 @@ export function createTicketActivities({ orm }: ActivityDependencies) {
       });
     },
 
-    async recordTicketRead(input: { ticketId: string; userId: string; readAt: string }): Promise<void> {
-      await orm.em.fork().execute(
-        `INSERT INTO ticket_reads (ticket_id, user_id, read_at) VALUES (?, ?, ?)
-         ON CONFLICT (ticket_id, user_id) DO UPDATE SET read_at = GREATEST(ticket_reads.read_at, excluded.read_at)`,
-        [input.ticketId, input.userId, input.readAt],
-      );
+    /** The agent's read marker, with the transition that marks the ticket read when there is one. */
+    async recordTicketRead(input: { ticketId: string; userId: string; readAt: string; projection?: TicketProjection }): Promise<void> {
+      await transaction(async (em) => {
+        if (input.projection) await writeProjection(em, input.projection);
+        await em.execute(
+          `INSERT INTO ticket_reads (ticket_id, user_id, read_at) VALUES (?, ?, ?)
+           ON CONFLICT (ticket_id, user_id) DO UPDATE SET read_at = GREATEST(ticket_reads.read_at, excluded.read_at)`,
+          [input.ticketId, input.userId, input.readAt],
+        );
+      });
+    },
+
+    /**
+     * A message the database refused as it came: stored apart as rejected, its text made storable and the
+     * reason kept, so agents see that something arrived and operators see why it was not taken as is.
+     */
+    async quarantineInboundMessage(input: { projection: TicketProjection; message: InboundMessage; reason: string }): Promise<void> {
+      const { projection, message } = input;
+      const storable: InboundMessage = {
+        ...message,
+        body: storableText(message.body),
+        subject: storableTextOrNull(message.subject),
+        externalId: storableText(message.externalId),
+        sender: {
+          name: storableTextOrNull(message.sender.name),
+          phone: storableTextOrNull(message.sender.phone),
+          email: storableTextOrNull(message.sender.email),
+          visitorId: storableTextOrNull(message.sender.visitorId),
+        },
+      };
+      await transaction(async (em) => {
+        await writeProjection(em, projection, storable);
+        await em.execute(
+          `INSERT INTO messages (id, ticket_id, account_id, direction, body, subject, external_id, rejected_reason, recorded_at_version, created_at)
+           VALUES (?, ?, ?, 'inbound', ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+          [message.messageId, projection.state.ticketId, message.accountId, storable.body, storable.subject, storable.externalId, storableText(input.reason), projection.state.version, message.receivedAt],
+        );
+      });
+    },
+
+    /** The delivery failed for good: the message shows the provider's reason, the ticket's history the failure. */
+    async recordDeliveryFailure(input: { projection: TicketProjection; messageId: string; reason: string }): Promise<void> {
+      await transaction(async (em) => {
+        await writeProjection(em, input.projection);
+        await em.execute(
+          `UPDATE messages SET delivery_status = 'failed', delivery_error = ? WHERE id = ? AND delivery_status IN ('pending', 'failed')`,
+          [storableText(input.reason), input.messageId],
+        );
+      });
+    },
+
+    /**
+     * An agent's retry of a failed delivery: the message is pending again, only if it is an outbound message
+     * of this ticket whose delivery failed; the transport forgets an attempt the provider definitely refused.
+     */
+    async requeueFailedDelivery(input: { projection: TicketProjection; messageId: string }): Promise<{ requeued: boolean }> {
+      const { state } = input.projection;
+      const requeued = await transaction(async (em) => {
+        const rows = await em.execute<{ id: string }[]>(
+          `UPDATE messages SET delivery_status = 'pending', delivery_error = NULL
+           WHERE id = ? AND ticket_id = ? AND direction = 'outbound' AND delivery_status IN ('failed', 'undelivered') RETURNING id`,
+          [input.messageId, state.ticketId],
+        );
+        if (rows.length === 0) return false;
+        await writeProjection(em, input.projection);
+        return true;
+      });
+      if (requeued) await transports[state.channel]?.forgetFailedAttempt?.(input.messageId);
+      return { requeued };
     },
 
     /** The snooze came to an end: the assignee finds an alert in their notifications. */
     async notifySnoozeExpired(input: { notificationId: string; accountId: string; ticketId: string; assigneeId: string; snoozedUntil: string }): Promise<void> {
-      await orm.em.fork().execute(
+      await storing(() => orm.em.fork().execute(
         `INSERT INTO notifications (id, account_id, user_id, ticket_id, type, detail, created_at)
          VALUES (?, ?, ?, ?, 'snooze_expired', ?::jsonb, now()) ON CONFLICT (id) DO NOTHING`,
         [input.notificationId, input.accountId, input.assigneeId, input.ticketId, JSON.stringify({ snoozedUntil: input.snoozedUntil })],
-      );
+      ));
     },
   };
 }

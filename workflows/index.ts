@@ -1,2 +1,2 @@
 export { roundTripWorkflow } from './round-trip.workflow.js';
-export { ticketWorkflow } from './ticket.workflow.js';
+export { ticketWorkflow } from './ticket/ticket.workflow.js';

@@ -20,6 +20,11 @@ export type DeliveryResult =
  */
 export interface OutboundTransport {
   deliver(delivery: OutboundDelivery): Promise<DeliveryResult>;
+  /**
+   * Before an agent's retry of a failed message: forget an earlier attempt that the provider definitely
+   * refused, so it is sent again; an attempt whose outcome is unknown is kept, so it is never sent twice.
+   */
+  forgetFailedAttempt?(messageId: string): Promise<void>;
 }
 
 /** Web chat replies are delivered by being stored: the customer's chat reads them from the database. */

@@ -88,9 +88,8 @@ async function deliverEmailReply({ orm, mail }: { orm: Orm; mail: MailTransport 
     const reason = `${failure.responseCode ?? failure.code ?? 'error'}: ${failure.message ?? String(error)}`;
     // The relay refused for good (5xx) or there is no usable recipient: the agent sees why.
     if ((failure.responseCode ?? 0) >= 500 || failure.code === 'EENVELOPE') return { status: 'failed', error: reason };
-    // A passing failure: the activity is retried; meanwhile the message shows what went wrong.
-    await em.execute(`UPDATE messages SET delivery_error = ? WHERE id = ? AND delivery_status = 'pending'`, [`retrying after ${reason}`, delivery.messageId]);
-    throw error;
+    // A passing failure (4xx, connection): the delivery activity records it and retries within its budget.
+    throw new Error(reason, { cause: error });
   }
   await em.execute(`UPDATE email_messages SET send_state = 'sent' WHERE message_id = ?`, [delivery.messageId]);
   return { status: 'sent', externalId: ourMessageId };

@@ -83,6 +83,14 @@ export function createTwilioSmsTransport({ config, orm }: { config: AppConfig; o
   }
 
   return {
+    /** Twilio accepted the earlier attempt and then failed it: it is kept under another key, its SID still claimed. */
+    async forgetFailedAttempt(messageId: string): Promise<void> {
+      await orm.em.fork().execute(
+        `UPDATE sms_outbound SET message_id = message_id || ':failed:' || twilio_sid WHERE message_id = ? AND twilio_sid IS NOT NULL`,
+        [messageId],
+      );
+    },
+
     async deliver(delivery: OutboundDelivery): Promise<DeliveryResult> {
       const channel = await findSmsChannel(orm, delivery.accountId);
       if (!channel) return { status: 'failed', error: 'SMS is not connected to Twilio for this account (PUT /settings/sms/twilio)' };

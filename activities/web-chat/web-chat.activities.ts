@@ -11,7 +11,7 @@ export function createWebChatActivities({ orm, mail, config }: ActivityDependenc
     return { name: row?.name ?? '', settings: resolveAccountSettings(row?.settings) };
   };
 
-  return {
+  const activities = {
     /**
      * Office hours at the workflow's instant `at` (time zones need Intl, which workflow code must not use):
      * whether the team is online, the next change, and the two texts. The result is recorded in history.
@@ -47,42 +47,46 @@ export function createWebChatActivities({ orm, mail, config }: ActivityDependenc
     },
 
     /**
-     * The offline follow-up (SPEC §7): one email with the replies the visitor has not seen, from the web-chat
-     * support address, then the decision's event. Keyed by `followUpId`: a retry after the email went out
-     * does not send it again (a crash between the send and its record can repeat it once, never lose it).
+     * The offline follow-up email (SPEC §7): the replies the visitor has not seen, from the web-chat support
+     * address. Keyed by `followUpId`: a retry after the email went out does not send it again (a crash between
+     * the send and its record can repeat it once, never lose it).
      */
-    async sendChatFollowUp(input: { projection: TicketProjection; followUpId: string; replyIds: string[]; send: boolean }): Promise<void> {
-      const { state } = input.projection;
+    async sendChatFollowUpEmail(input: { followUpId: string; ticketId: string; accountId: string; replyIds: string[] }): Promise<void> {
       const em = orm.em.fork();
       const done = await em.execute('SELECT 1 FROM web_chat_follow_ups WHERE id = ?', [input.followUpId]);
-      if (input.send && done.length === 0) {
-        const [ticket] = await em.execute<{ customer_email: string | null }[]>('SELECT customer_email FROM tickets WHERE id = ?', [state.ticketId]);
-        const replies = await em.execute<{ body: string; created_at: Date }[]>(
-          `SELECT body, created_at FROM messages WHERE ticket_id = ? AND id IN (SELECT jsonb_array_elements_text(?::jsonb)) ORDER BY created_at, id`,
-          [state.ticketId, JSON.stringify(input.replyIds)],
-        );
-        if (ticket?.customer_email && replies.length > 0) {
-          const account = await accountRow(state.accountId);
-          const from = account.settings.webChat.followUpFromAddress ?? account.settings.email.supportAddresses[0] ?? config.mail.defaultFrom;
-          await mail.send({
-            accountId: state.accountId,
-            from,
-            to: [ticket.customer_email],
-            subject: `Replies to your chat with ${account.name}`,
-            text: [
-              `You left the chat before reading ${replies.length === 1 ? 'this reply' : 'these replies'}:`,
-              ...replies.map((reply) => `\n${reply.body}`),
-              '\nTo continue, reply to this email or open a new chat on our site.',
-            ].join('\n'),
-            headers: { 'Auto-Submitted': 'auto-generated' },
-          });
-          await em.execute(
-            'INSERT INTO web_chat_follow_ups (id, account_id, ticket_id, recipient, reply_ids, sent_at) VALUES (?, ?, ?, ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), now()) ON CONFLICT DO NOTHING',
-            [input.followUpId, state.accountId, state.ticketId, ticket.customer_email, JSON.stringify(input.replyIds)],
-          );
-        }
-      }
-      await em.transactional((tx) => writeProjection(tx, input.projection));
+      if (done.length > 0) return;
+      const [ticket] = await em.execute<{ customer_email: string | null }[]>('SELECT customer_email FROM tickets WHERE id = ?', [input.ticketId]);
+      const replies = await em.execute<{ body: string; created_at: Date }[]>(
+        `SELECT body, created_at FROM messages WHERE ticket_id = ? AND id IN (SELECT jsonb_array_elements_text(?::jsonb)) ORDER BY created_at, id`,
+        [input.ticketId, JSON.stringify(input.replyIds)],
+      );
+      if (!ticket?.customer_email || replies.length === 0) return;
+      const account = await accountRow(input.accountId);
+      const from = account.settings.webChat.followUpFromAddress ?? account.settings.email.supportAddresses[0] ?? config.mail.defaultFrom;
+      await mail.send({
+        accountId: input.accountId,
+        from,
+        to: [ticket.customer_email],
+        subject: `Replies to your chat with ${account.name}`,
+        text: [
+          `You left the chat before reading ${replies.length === 1 ? 'this reply' : 'these replies'}:`,
+          ...replies.map((reply) => `\n${reply.body}`),
+          '\nTo continue, reply to this email or open a new chat on our site.',
+        ].join('\n'),
+        headers: { 'Auto-Submitted': 'auto-generated' },
+      });
+      await em.execute(
+        'INSERT INTO web_chat_follow_ups (id, account_id, ticket_id, recipient, reply_ids, sent_at) VALUES (?, ?, ?, ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), now()) ON CONFLICT DO NOTHING',
+        [input.followUpId, input.accountId, input.ticketId, ticket.customer_email, JSON.stringify(input.replyIds)],
+      );
+    },
+
+    /** Runs recorded before the command loop: the follow-up email, then the decision's event, in one activity. */
+    async sendChatFollowUp(input: { projection: TicketProjection; followUpId: string; replyIds: string[]; send: boolean }): Promise<void> {
+      const { state } = input.projection;
+      if (input.send) await activities.sendChatFollowUpEmail({ followUpId: input.followUpId, ticketId: state.ticketId, accountId: state.accountId, replyIds: input.replyIds });
+      await orm.em.fork().transactional((tx) => writeProjection(tx, input.projection));
     },
   };
+  return activities;
 }

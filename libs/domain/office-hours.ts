@@ -349,15 +349,3 @@ export function nextOfficeHoursChange(
   }
   return null;
 }
-
-export interface ChatAutoResponseInput {
-  online: boolean;
-  onlineText: string | null;
-  offlineText: string | null;
-}
-
-/** The chat auto-response for the team's current state; null when that text is not configured. */
-export function chooseChatAutoResponse({ online, onlineText, offlineText }: ChatAutoResponseInput): string | null {
-  const text = online ? onlineText : offlineText;
-  return text === null || text.trim() === '' ? null : text;
-}

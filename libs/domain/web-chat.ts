@@ -145,6 +145,18 @@ export interface ChatAutoResponseDecision {
   text: string | null;
 }
 
+export interface ChatAutoResponseInput {
+  online: boolean;
+  onlineText: string | null;
+  offlineText: string | null;
+}
+
+/** The chat auto-response for the team's current state; null when that text is not configured. */
+export function chooseChatAutoResponse({ online, onlineText, offlineText }: ChatAutoResponseInput): string | null {
+  const text = online ? onlineText : offlineText;
+  return text === null || text.trim() === '' ? null : text;
+}
+
 export function chatAutoResponseReason(facts: OfficeHoursFacts): ChatAutoResponseReason {
   if (!facts.configured) return 'no_office_hours';
   return facts.online ? 'within_office_hours' : 'outside_office_hours';

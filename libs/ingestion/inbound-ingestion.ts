@@ -56,23 +56,53 @@ export class InboundIngestion {
     return { ticketId, messageId: message.messageId };
   }
 
-  /** A closed chat ticket's workflow has ended; its conversation's next message starts a new ticket. */
+  /**
+   * A chat conversation's messages go to its current ticket. A closed chat ticket never takes another
+   * message: when the projection already says it is closed, or its workflow has ended, the conversation
+   * moves to a new ticket before anything is signalled (and a closed ticket whose workflow still runs
+   * forwards what reaches it through `forwardFromClosedChat`).
+   */
   private async ingestChat(request: InboundMessageRequest, message: InboundMessage): Promise<IngestionResult> {
     const conversationKey = lookupKey(this.threadKey(request), this.secret());
     for (let attempt = 0; attempt < 3; attempt++) {
       const ticketId = await this.currentChatTicket(request.accountId, conversationKey);
+      if (await this.isClosedTicket(ticketId)) {
+        await this.moveConversationOff(request.accountId, conversationKey, ticketId);
+        continue;
+      }
       try {
         await this.signalTicket(ticketId, message, 'REJECT_DUPLICATE');
         return { ticketId, messageId: message.messageId };
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        await this.deps.orm.em.fork().execute(
-          'UPDATE chat_conversations SET ticket_id = ? WHERE account_id = ? AND conversation_key = ? AND ticket_id = ?',
-          [newChatTicketId(request.accountId), request.accountId, conversationKey, ticketId],
-        );
+        await this.moveConversationOff(request.accountId, conversationKey, ticketId);
       }
     }
     throw new Error('could not find an open ticket for the chat conversation after 3 attempts');
+  }
+
+  /**
+   * A message reached a closed chat ticket whose workflow still runs (waiting for its follow-up email): the
+   * conversation moves off that ticket first, conditionally on it still being the current one, so the message
+   * can only go to a newer ticket, never back to the closed one.
+   */
+  async forwardFromClosedChat(message: InboundMessage, closedTicketId: string): Promise<IngestionResult> {
+    if (message.channel !== 'web_chat' || !message.threadKey) throw new InboundMessageRejected('threadKey', 'only a web chat message can be forwarded to its next ticket');
+    await this.moveConversationOff(message.accountId, lookupKey(message.threadKey, this.secret()), closedTicketId);
+    return this.ingestChat({ ...message, threadKey: message.threadKey }, message);
+  }
+
+  /** The conversation's next ticket, unless another message already moved it. */
+  private async moveConversationOff(accountId: string, conversationKey: string, ticketId: string): Promise<void> {
+    await this.deps.orm.em.fork().execute(
+      'UPDATE chat_conversations SET ticket_id = ? WHERE account_id = ? AND conversation_key = ? AND ticket_id = ?',
+      [newChatTicketId(accountId), accountId, conversationKey, ticketId],
+    );
+  }
+
+  private async isClosedTicket(ticketId: string): Promise<boolean> {
+    const rows = await this.deps.orm.em.fork().execute<{ status: string }[]>('SELECT status FROM tickets WHERE id = ?', [ticketId]);
+    return rows[0]?.status === 'closed';
   }
 
   /** Concurrent first messages of one conversation agree on one ticket through the primary key. */

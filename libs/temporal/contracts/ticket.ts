@@ -104,6 +104,8 @@ export const visitorActivitySignal = defineSignal<[VisitorActivity]>('visitorAct
 
 /** ApplicationFailure type of a refused agent action; its message says why. */
 export const AGENT_ACTION_REFUSED = 'AgentActionRefused';
+/** ApplicationFailure type an activity raises, non-retryable, when the database refuses the data for good (a NUL byte, a value too long). */
+export const UNSTORABLE_DATA = 'UnstorableData';
 /** ApplicationFailure type of the validator's rejection of an update delivered after its `expiresAt`: never accepted, never applied. */
 export const AGENT_ACTION_EXPIRED = 'AgentActionExpired';
 

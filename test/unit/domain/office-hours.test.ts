@@ -1,6 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
 import {
-  chooseChatAutoResponse,
   isWithinOfficeHours,
   nextOfficeHoursChange,
   validateOfficeHours,
@@ -343,17 +342,5 @@ describe('validateOfficeHours', () => {
   it('reports lists that are not lists and entries that are not objects', () => {
     const hours = { timeZone: 'UTC', weekly: null, exceptions: [null] } as unknown as OfficeHours;
     expect(fieldsOf(hours)).toEqual(['weekly', 'exceptions[0]']);
-  });
-});
-
-describe('chooseChatAutoResponse', () => {
-  it('picks the text for the current state', () => {
-    expect(chooseChatAutoResponse({ online: true, onlineText: 'We are here!', offlineText: 'Back at 9.' })).toBe('We are here!');
-    expect(chooseChatAutoResponse({ online: false, onlineText: 'We are here!', offlineText: 'Back at 9.' })).toBe('Back at 9.');
-  });
-
-  it('returns null when the text for that state is not configured', () => {
-    expect(chooseChatAutoResponse({ online: true, onlineText: null, offlineText: 'Back at 9.' })).toBeNull();
-    expect(chooseChatAutoResponse({ online: false, onlineText: 'Hi', offlineText: '  ' })).toBeNull();
   });
 });

@@ -4,6 +4,7 @@ import {
   agentRepliedInChat,
   chatAutoResponseReason,
   chatAutoResponseTransition,
+  chooseChatAutoResponse,
   decideFollowUp,
   FOLLOW_UP_DELAY_MS,
   followUpDone,
@@ -120,5 +121,17 @@ describe('web-chat auto-response decision', () => {
     const transition = chatAutoResponseTransition(ticket, { inboundMessageId: 'msg-1', decision: { online: true, reason: 'no_office_hours', text: null }, facts }, at(1));
     expect(transition.state.messageCount).toBe(0);
     expect(transition.events[0]!.detail).toMatchObject({ sent: false, messageId: null, reason: 'no_office_hours' });
+  });
+});
+
+describe('chooseChatAutoResponse', () => {
+  it('picks the text for the current state', () => {
+    expect(chooseChatAutoResponse({ online: true, onlineText: 'We are here!', offlineText: 'Back at 9.' })).toBe('We are here!');
+    expect(chooseChatAutoResponse({ online: false, onlineText: 'We are here!', offlineText: 'Back at 9.' })).toBe('Back at 9.');
+  });
+
+  it('returns null when the text for that state is not configured', () => {
+    expect(chooseChatAutoResponse({ online: true, onlineText: null, offlineText: 'Back at 9.' })).toBeNull();
+    expect(chooseChatAutoResponse({ online: false, onlineText: 'Hi', offlineText: '  ' })).toBeNull();
   });
 });

@@ -1,10 +1,10 @@
 import { patched, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
-import { attributeInboundSms } from '../libs/domain/attribution.js';
-import { decideSmsAutoResponse } from '../libs/domain/auto-responder.js';
-import { autoResponseMessageId, smsAutomationTransition } from '../libs/domain/sms-automation.js';
-import type { TicketState } from '../libs/domain/ticket.js';
-import type { InboundMessage } from '../libs/temporal/contracts/ticket.js';
+import type { Activities } from '../../activities/index.js';
+import { attributeInboundSms } from '../../libs/domain/attribution.js';
+import { decideSmsAutoResponse } from '../../libs/domain/auto-responder.js';
+import { autoResponseMessageId, smsAutomationTransition } from '../../libs/domain/sms-automation.js';
+import type { TicketState } from '../../libs/domain/ticket.js';
+import type { InboundMessage } from '../../libs/temporal/contracts/ticket.js';
 
 const activities = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

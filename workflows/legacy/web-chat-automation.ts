@@ -1,11 +1,11 @@
 import { patched, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
-import { chooseChatAutoResponse } from '../libs/domain/office-hours.js';
-import type { TicketState } from '../libs/domain/ticket.js';
+import type { Activities } from '../../activities/index.js';
+import type { TicketState } from '../../libs/domain/ticket.js';
 import {
   agentRepliedInChat,
   chatAutoResponseReason,
   chatAutoResponseTransition,
+  chooseChatAutoResponse,
   decideFollowUp,
   followUpDone,
   followUpDueAt,
@@ -18,8 +18,8 @@ import {
   visitorOfflineSince,
   type ChatFollowUpState,
   type VisitorActivity,
-} from '../libs/domain/web-chat.js';
-import type { InboundMessage } from '../libs/temporal/contracts/ticket.js';
+} from '../../libs/domain/web-chat.js';
+import type { InboundMessage } from '../../libs/temporal/contracts/ticket.js';
 
 const activities = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

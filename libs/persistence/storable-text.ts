@@ -1,0 +1,13 @@
+/**
+ * Text PostgreSQL can store: NUL (which no text column accepts) and unpaired UTF-16 surrogates
+ * (which have no UTF-8 form) become U+FFFD, so a quarantined message keeps everything else it said.
+ */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function storableText(text: string): string {
+  return text.replace(UNSTORABLE, '\uFFFD');
+}
+
+export function storableTextOrNull(text: string | null | undefined): string | null {
+  return text === null || text === undefined ? null : storableText(text);
+}

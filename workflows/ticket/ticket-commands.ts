@@ -1,0 +1,228 @@
+import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
+import { attributeInboundSms } from '../../libs/domain/attribution.js';
+import { decideSmsAutoResponse } from '../../libs/domain/auto-responder.js';
+import { autoResponseMessageId, smsAutomationTransition } from '../../libs/domain/sms-automation.js';
+import {
+  applyAgentAction,
+  deliveryFailed,
+  expireSnooze,
+  inboundMessageRejected,
+  msUntilSnoozeExpiry,
+  receiveInboundMessage,
+  ticketCreatedEvent,
+  validateAgentAction,
+  type TicketState,
+  type Transition,
+} from '../../libs/domain/ticket.js';
+import type { VisitorActivity } from '../../libs/domain/web-chat.js';
+import {
+  UNSTORABLE_DATA,
+  type AgentActionRequest,
+  type InboundMessage,
+  type SettledActionOutcome,
+} from '../../libs/temporal/contracts/ticket.js';
+import { storage } from './activities.js';
+import type { SideTasks } from './side-tasks.js';
+import type { WebChat } from './web-chat.js';
+
+/** Message ids remembered across continue-as-new to drop duplicates cheaply (the database is the final guard). */
+const RECENT_MESSAGE_IDS_KEPT = 200;
+
+/**
+ * How each command changes one ticket. Every method is called by the command loop only, one at a
+ * time, so `state` cannot change under an awaited activity: each computes a pure transition
+ * (libs/domain), has activities persist it, and only then moves `state` forward.
+ */
+export class TicketCommands {
+  readonly recentMessageIds: string[];
+
+  constructor(
+    public state: TicketState,
+    recentMessageIds: string[],
+    private readonly sideTasks: SideTasks,
+    private readonly chat: WebChat,
+    private readonly now: () => string,
+  ) {
+    this.recentMessageIds = [...recentMessageIds];
+  }
+
+  knowsMessage(messageId: string): boolean {
+    return this.recentMessageIds.includes(messageId);
+  }
+
+  /** A customer's message: stored with its transition, then the channel's automation; or forwarded, or quarantined. */
+  async receiveInbound(message: InboundMessage): Promise<void> {
+    if (this.knowsMessage(message.messageId)) return;
+    const outcome = receiveInboundMessage(this.state, message, this.now());
+    if (outcome.kind === 'start_new_ticket') {
+      // Remembered first: should the forward ever come back here, it is dropped, not forwarded again.
+      this.remember(message.messageId);
+      this.sideTasks.start({ kind: 'forward_chat_message', message, closedTicketId: this.state.ticketId });
+      return;
+    }
+    const transition = this.withCreatedEvent(outcome.transition);
+    let duplicate: boolean;
+    try {
+      ({ duplicate } = await storage.recordInboundMessage({ projection: transition, message }));
+    } catch (error) {
+      const reason = unstorableReason(error);
+      if (reason === null) throw error;
+      await this.quarantine(message, reason);
+      return;
+    }
+    this.remember(message.messageId);
+    if (duplicate) return;
+    const previousInboundAt = this.state.lastInboundAt;
+    this.state = transition.state;
+    if (this.state.channel === 'sms') await this.automateSms(message, previousInboundAt);
+    if (this.state.channel === 'web_chat') {
+      const automation = await this.chat.afterInboundMessage(this.state, message, transition.events[0]?.type === 'created', this.now);
+      this.state = automation.state;
+      automation.deliveries.forEach((messageId) => this.sideTasks.deliver(messageId));
+    }
+  }
+
+  /** An accepted agent action, checked again against the ticket as it now is. */
+  async applyAction({ action, actorUserId }: AgentActionRequest): Promise<SettledActionOutcome> {
+    const refusal = validateAgentAction(this.state, action, this.now());
+    if (refusal) return { status: 'refused', reason: refusal };
+    const transition = applyAgentAction(this.state, action, actorUserId, this.now());
+    try {
+      switch (action.type) {
+        case 'reply':
+          await storage.recordAgentReply({ projection: transition, messageId: action.messageId, body: action.body, authorUserId: actorUserId });
+          break;
+        case 'retry_delivery': {
+          const { requeued } = await storage.requeueFailedDelivery({ projection: transition, messageId: action.messageId });
+          if (!requeued) return { status: 'refused', reason: `message ${action.messageId} is not an outbound message of this ticket whose delivery failed` };
+          break;
+        }
+        case 'mark_read':
+          await storage.recordTicketRead({ ticketId: this.state.ticketId, userId: actorUserId, readAt: this.now(), projection: transition.events.length > 0 ? transition : undefined });
+          break;
+        default:
+          if (transition.events.length > 0) await storage.projectTicket(transition);
+      }
+    } catch (error) {
+      const reason = unstorableReason(error);
+      if (reason === null) throw error;
+      return { status: 'refused', reason: `the action could not be stored: ${reason}` };
+    }
+    this.state = transition.state;
+    if (action.type === 'reply') {
+      this.sideTasks.deliver(action.messageId);
+      this.chat.agentReplied(action.messageId, this.now());
+    }
+    if (action.type === 'retry_delivery') this.sideTasks.deliver(action.messageId);
+    return { status: 'applied', ticket: this.state };
+  }
+
+  visitorActivity(activity: VisitorActivity): void {
+    this.chat.visitorActivity(activity, this.now());
+  }
+
+  async deliveryFailed(messageId: string, reason: string): Promise<void> {
+    const transition = deliveryFailed(this.state, { messageId, reason }, this.now());
+    await storage.recordDeliveryFailure({ projection: transition, messageId, reason });
+    this.state = transition.state;
+  }
+
+  /** Milliseconds until the next deadline (snooze end, chat follow-up), or undefined when none is set. */
+  msUntilNextDeadline(): number | undefined {
+    const deadlines = [msUntilSnoozeExpiry(this.state, this.now()), this.chat.msUntilFollowUpDue(this.now())].filter((ms) => ms !== undefined);
+    return deadlines.length > 0 ? Math.min(...deadlines) : undefined;
+  }
+
+  deadlineDue(): boolean {
+    return expireSnooze(this.state, this.now()) !== null || this.chat.followUpDue(this.now());
+  }
+
+  /** Works the deadlines that have come: the snooze ends (the assignee is alerted), the chat follow-up is decided. */
+  async applyDueDeadlines(): Promise<void> {
+    const expiry = expireSnooze(this.state, this.now());
+    if (expiry) {
+      const { snoozedUntil, assigneeId } = this.state;
+      await storage.projectTicket(expiry);
+      this.state = expiry.state;
+      if (assigneeId && snoozedUntil) {
+        this.sideTasks.start({
+          kind: 'snooze_expired_notification',
+          notificationId: `${this.state.ticketId}:snooze-expired:${this.state.version}`,
+          accountId: this.state.accountId,
+          ticketId: this.state.ticketId,
+          assigneeId,
+          snoozedUntil,
+        });
+      }
+    }
+    const followUp = this.chat.decideFollowUp(this.state, this.now());
+    if (followUp) {
+      await storage.projectTicket(followUp.transition);
+      this.state = followUp.transition.state;
+      if (followUp.email) this.sideTasks.start(followUp.email);
+    }
+  }
+
+  /**
+   * SMS (SPEC §7, §9): the text is attributed to the send that prompted it and the auto-response is decided,
+   * from facts an activity read (and history recorded), so a replay re-derives both decisions.
+   */
+  private async automateSms(message: InboundMessage, previousInboundAt: string | null): Promise<void> {
+    const phone = message.sender.phone;
+    if (message.automated || !phone) return;
+    const { accountId, ticketId } = this.state;
+    const context = await storage.loadSmsAutomationContext({ accountId, phone });
+    const at = this.now();
+    const attribution = attributeInboundSms({ sends: context.sends, inboundAt: message.receivedAt, previousInboundAt, windowMs: context.attributionWindowMs });
+    const autoResponse = decideSmsAutoResponse({
+      settings: context.autoResponder,
+      consent: context.consent,
+      senderNumber: phone,
+      ownNumbers: context.ownNumbers,
+      lastAutoResponseAt: context.lastAutoResponseAt,
+      now: at,
+      templateValues: context.templateValues,
+    });
+    const responseId = autoResponseMessageId(message.messageId);
+    const transition = smsAutomationTransition(this.state, { messageId: message.messageId, attribution, autoResponse, autoResponseMessageId: responseId }, at);
+    await storage.recordSmsAutomation({
+      projection: transition,
+      inboundMessageId: message.messageId,
+      phone,
+      attribution,
+      autoResponse: autoResponse.send ? { messageId: responseId, body: autoResponse.text } : null,
+    });
+    this.state = transition.state;
+    if (context.notifyTeam) this.sideTasks.start({ kind: 'sms_team_notification', accountId, ticketId, messageId: message.messageId, phone });
+    if (autoResponse.send) this.sideTasks.deliver(responseId);
+  }
+
+  /** Kept apart as rejected, with the reason, so agents and operators see it and the ticket goes on. */
+  private async quarantine(message: InboundMessage, reason: string): Promise<void> {
+    const transition = this.withCreatedEvent(inboundMessageRejected(this.state, { messageId: message.messageId, reason }, this.now()));
+    try {
+      await storage.quarantineInboundMessage({ projection: transition, message, reason });
+      this.state = transition.state;
+    } catch (error) {
+      if (unstorableReason(error) === null) throw error;
+      log.error('an inbound message could be neither stored nor quarantined; it is dropped', { messageId: message.messageId, reason });
+    }
+    this.remember(message.messageId);
+  }
+
+  /** A ticket's first transition also records its creation. */
+  private withCreatedEvent(transition: Transition): Transition {
+    return this.state.version === 0 ? { ...transition, events: [ticketCreatedEvent(this.state), ...transition.events] } : transition;
+  }
+
+  private remember(messageId: string): void {
+    this.recentMessageIds.push(messageId);
+    this.recentMessageIds.splice(0, Math.max(0, this.recentMessageIds.length - RECENT_MESSAGE_IDS_KEPT));
+  }
+}
+
+/** The database's reason when an activity failed because the data can never be stored; null for any other failure. */
+function unstorableReason(error: unknown): string | null {
+  const cause = error instanceof ActivityFailure ? error.cause : undefined;
+  return cause instanceof ApplicationFailure && cause.type === UNSTORABLE_DATA ? cause.message : null;
+}
