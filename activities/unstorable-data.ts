@@ -7,6 +7,8 @@ import { UNSTORABLE_DATA } from '../libs/temporal/contracts/ticket.js';
  * 23 integrity constraint violation, 54 program limit exceeded (a row or index entry too large).
  */
 const PERMANENT_SQLSTATE_CLASSES = new Set(['22', '23', '54']);
+/** 08P01 protocol violation: what the server answers when a parameter carries a NUL byte, however often it is sent. */
+const PERMANENT_SQLSTATES = new Set(['08P01']);
 
 /**
  * Runs a database write of an activity. A refusal of the data for good becomes a non-retryable
@@ -18,7 +20,7 @@ export async function storing<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     const sqlState = sqlStateOf(error);
-    if (sqlState && PERMANENT_SQLSTATE_CLASSES.has(sqlState.slice(0, 2))) {
+    if (sqlState && (PERMANENT_SQLSTATE_CLASSES.has(sqlState.slice(0, 2)) || PERMANENT_SQLSTATES.has(sqlState))) {
       throw ApplicationFailure.nonRetryable(`the database refused the data (SQLSTATE ${sqlState}): ${(error as Error).message}`, UNSTORABLE_DATA);
     }
     throw error;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { AgentAction } from '../../libs/domain/ticket.js';
 import type { InboundMessageRequest } from '../../libs/ingestion/inbound-ingestion.js';
-import { agentActionUpdate, ticketStateQuery } from '../../libs/temporal/contracts/ticket.js';
+import { agentActionUpdate, inboundMessageSignal, ticketStateQuery } from '../../libs/temporal/contracts/ticket.js';
 import { eventually } from '../support/eventually.js';
 import { startTimeSkippingStack, type TimeSkippingStack } from '../support/time-skipping.js';
 
@@ -54,7 +54,7 @@ async function recordSmsSnoozeAndReopen(): Promise<void> {
   await act(ticketId, { type: 'close' });
   await send({ channel: 'sms' });
   await waitFor(ticketId, (s) => s.status === 'open' && s.messageCount === 3);
-  await save('sms-snooze-reopen', ticketId);
+  await save('command-loop-sms-snooze-reopen', ticketId);
 }
 
 async function recordChatClosed(): Promise<void> {
@@ -64,7 +64,7 @@ async function recordChatClosed(): Promise<void> {
   await act(ticketId, { type: 'mark_read' });
   await act(ticketId, { type: 'close' });
   await stack.env.client.workflow.getHandle(ticketId).result();
-  await save('chat-closed', ticketId);
+  await save('command-loop-chat-closed', ticketId);
 }
 
 async function recordEmailContinueAsNew(): Promise<void> {
@@ -74,7 +74,31 @@ async function recordEmailContinueAsNew(): Promise<void> {
   const firstRunId = (await handle.describe()).runId;
   for (let i = 0; i < 10; i++) await act(ticketId, { type: 'tag', add: [`step-${i}`], remove: [] });
   await eventually(async () => ((await handle.describe()).runId !== firstRunId ? true : undefined), 'continue-as-new');
-  await save('email-continue-as-new', ticketId, firstRunId);
+  await save('command-loop-email-continue-as-new', ticketId, firstRunId);
+}
+
+/** A closed chat that waits for its follow-up forwards a late message to the next ticket, then sends the follow-up and ends. */
+async function recordChatForwardAndFollowUp(): Promise<void> {
+  const { ticketId } = await send({ channel: 'web_chat', threadKey: 'recorded-conversation-late' });
+  await waitFor(ticketId, (s) => s.messageCount === 1);
+  await act(ticketId, { type: 'reply', messageId: 'recorded-reply-3', body: 'Anything else?' });
+  await act(ticketId, { type: 'close' });
+  const late = await send({ channel: 'web_chat', threadKey: 'recorded-conversation-late' });
+  await stack.env.client.workflow.getHandle(ticketId).signal(inboundMessageSignal, {
+    messageId: `${late.messageId}-direct`,
+    accountId: ACCOUNT,
+    channel: 'web_chat',
+    receivedAt: new Date(await stack.env.currentTimeMs()).toISOString(),
+    body: 'one more thing',
+    subject: null,
+    sender: { name: null, phone: null, email: null, visitorId: 'recorded-visitor' },
+    externalId: 'recorded-late-direct',
+    threadKey: 'recorded-conversation-late',
+  });
+  await waitFor(late.ticketId, (s) => s.messageCount === 2);
+  await stack.env.sleep(10 * 60_000);
+  await stack.env.client.workflow.getHandle(ticketId).result();
+  await save('command-loop-chat-forward-follow-up', ticketId);
 }
 
 // Run from dist/test/replay: the plain-JavaScript server set-up stays in the source tree.
@@ -86,6 +110,7 @@ try {
   await recordSmsSnoozeAndReopen();
   await recordChatClosed();
   await recordEmailContinueAsNew();
+  await recordChatForwardAndFollowUp();
   await stack.stop();
 } finally {
   await stopServers();

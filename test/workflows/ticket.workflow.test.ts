@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { AgentAction, TicketState } from '../../libs/domain/ticket.js';
 import type { InboundMessageRequest } from '../../libs/ingestion/inbound-ingestion.js';
-import { agentActionUpdate, ticketStateQuery } from '../../libs/temporal/contracts/ticket.js';
+import { agentActionUpdate, inboundMessageSignal, ticketStateQuery, type InboundMessage } from '../../libs/temporal/contracts/ticket.js';
 import { eventually } from '../support/eventually.js';
 import { startTimeSkippingStack, type TimeSkippingStack } from '../support/time-skipping.js';
 
@@ -168,5 +168,59 @@ describe('ticket workflow on the time-skipping test server', () => {
     expect(next.ticketId).not.toBe(first.ticketId);
     await settled(next.ticketId, 1);
     expect((await state(next.ticketId)).status).toBe('open');
+  });
+
+  it('sends a message for a closed chat that still waits for its follow-up to a new ticket, once, without looping', async () => {
+    const conversation = { channel: 'web_chat' as const, threadKey: 'conversation-follow-up-pending' };
+    const first = await send(conversation);
+    await settled(first.ticketId, 1);
+    await act(first.ticketId, { type: 'reply', messageId: 'reply-before-close', body: 'Still there?' });
+    await act(first.ticketId, { type: 'close' });
+    const closed = stack.env.client.workflow.getHandle(first.ticketId);
+    expect((await closed.describe()).status.name).toBe('RUNNING'); // the follow-up is pending
+
+    // The message reaches the closed ticket's workflow itself (the projection is not consulted here).
+    const late = await stack.ingestion.ingest({ accountId: ACCOUNT, channel: 'web_chat', threadKey: 'conversation-follow-up-pending', externalId: 'late-1', body: 'one more thing', sender: { visitorId: 'visitor-1' } });
+    const lateMessageId = late.messageId;
+    const direct: InboundMessage = {
+      messageId: `${lateMessageId}-direct`,
+      accountId: ACCOUNT,
+      channel: 'web_chat',
+      receivedAt: new Date(await nowMs()).toISOString(),
+      body: 'and another',
+      subject: null,
+      sender: { name: null, phone: null, email: null, visitorId: 'visitor-1' },
+      externalId: 'late-2',
+      threadKey: 'conversation-follow-up-pending',
+    };
+    await closed.signal(inboundMessageSignal, direct);
+
+    const rows = await eventually(async () => {
+      const found = await stack.orm.em.fork().execute<{ ticket_id: string }[]>('SELECT ticket_id FROM messages WHERE id IN (?, ?)', [lateMessageId, `${lateMessageId}-direct`]);
+      return found.length === 2 ? found : undefined;
+    }, 'both late messages in a new ticket');
+    expect(rows.every((row) => row.ticket_id !== first.ticketId)).toBe(true);
+    const historyLength = (await closed.describe()).historyLength;
+    expect(historyLength).toBeLessThan(120);
+    await stack.env.sleep(10 * 60_000);
+    await closed.result();
+  });
+
+  it('quarantines a message PostgreSQL cannot store and stores the sender\'s next message', async () => {
+    const phone = '+14155550177';
+    const poison = await send({ channel: 'sms', sender: { phone }, body: 'refund\u0000please' });
+    const next = await send({ channel: 'sms', sender: { phone }, body: 'my order is 1001' });
+    await settled(poison.ticketId, 2);
+    const rows = await stack.orm.em.fork().execute<{ id: string; body: string; rejected_reason: string | null }[]>(
+      'SELECT id, body, rejected_reason FROM messages WHERE ticket_id = ? AND direction = ? ORDER BY created_at, id',
+      [poison.ticketId, 'inbound'],
+    );
+    expect(rows).toEqual([
+      { id: poison.messageId, body: 'refund\uFFFDplease', rejected_reason: expect.stringContaining('the database refused the data (SQLSTATE 08P01)') },
+      { id: next.messageId, body: 'my order is 1001', rejected_reason: null },
+    ]);
+    const events = await stack.orm.em.fork().execute<{ type: string }[]>('SELECT type FROM ticket_events WHERE ticket_id = ? ORDER BY occurred_at, id', [poison.ticketId]);
+    expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['message_rejected', 'message_received']));
+    expect((await state(poison.ticketId)).lastInboundMessageId).toBe(next.messageId);
   });
 });
