@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `npm test`: set-up if needed, type-check and build, then the whole jest suite against real servers it starts itself.
+# `npm test`: set-up if needed, type-check and build, lint, then the whole jest suite against real servers it starts itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 tsc -p tsconfig.json
+eslint . # the workflow import boundary and unawaited promises (eslint.config.js)
 exec node --experimental-vm-modules node_modules/jest/bin/jest.js --runInBand "$@"

@@ -111,7 +111,7 @@ function addressesOf(header: AddressObject | AddressObject[] | undefined): strin
 
 /** PostgreSQL text cannot hold NUL characters; mail may carry them. */
 function withoutNul(text: string): string {
-  return text.replace(/\u0000/g, '');
+  return text.replaceAll('\u0000', '');
 }
 
 function boundedId(id: string): string {

@@ -73,6 +73,7 @@ export async function startTemporalDevServer(options: {
 
 async function waitUntilReachable(address: string, exited: Promise<number | null>): Promise<void> {
   let processExit: number | null | undefined;
+  // Only records the exit for the loop below; `exited` never rejects.
   void exited.then((code) => (processExit = code));
   const deadline = Date.now() + 60000;
   for (;;) {

@@ -2,6 +2,7 @@
  * Text PostgreSQL can store: NUL (which no text column accepts) and unpaired UTF-16 surrogates
  * (which have no UTF-8 form) become U+FFFD, so a quarantined message keeps everything else it said.
  */
+// eslint-disable-next-line no-control-regex -- matching NUL is the point: no PostgreSQL text column accepts it
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function storableText(text: string): string {

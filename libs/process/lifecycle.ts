@@ -17,6 +17,7 @@ export class Lifecycle {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
         log.info(`received ${signal}, stopping`);
+        // Fire-and-forget from a signal handler: stop() never rejects (it logs each failed clean-up).
         void this.stop().then(() => process.exit(0));
       });
     }

@@ -17,7 +17,7 @@ import { WORKFLOW_TYPES } from '../../libs/temporal/workflow-ids.js';
 import { testServers } from './servers.js';
 
 type ActivityName = keyof Activities;
-type AnyInput = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type AnyInput = any;
 
 /** An activity call the test holds until it says so: it can then let it finish, or fail it. */
 export interface Gate {
