@@ -6,7 +6,9 @@ import {
   MAX_TAGS,
   TICKET_STATUSES,
   applyAgentAction,
+  deliveryFailed,
   expireSnooze,
+  inboundMessageRejected,
   msUntilSnoozeExpiry,
   newTicketState,
   normalizeTag,
@@ -882,5 +884,36 @@ describe('purity', () => {
     const state = snoozed('sms', T3);
     expect(applyAgentAction(state, { type: 'snooze', until: T4 }, AGENT, T2)).toEqual(applyAgentAction(state, { type: 'snooze', until: T4 }, AGENT, T2));
     expect(receiveInboundMessage(state, { messageId: 'm', receivedAt: T2 }, T2)).toEqual(receiveInboundMessage(state, { messageId: 'm', receivedAt: T2 }, T2));
+  });
+});
+
+describe('delivery failures and retries', () => {
+  it('records a failed delivery with the provider\'s reason, changing nothing else', () => {
+    const before = fresh('sms', { version: 3, messageCount: 2 });
+    const { state, events } = deliveryFailed(before, { messageId: 'reply-1', reason: '21610: unsubscribed' }, T1);
+    expect(state).toEqual({ ...before, version: 4, updatedAt: T1 });
+    expect(events).toEqual([{ type: 'delivery_failed', at: T1, actorUserId: null, detail: { messageId: 'reply-1', reason: '21610: unsubscribed' } }]);
+  });
+
+  it('lets an agent retry a failed delivery as an event of its own', () => {
+    const before = fresh('email', { version: 5 });
+    expect(validateAgentAction(before, { type: 'retry_delivery', messageId: 'reply-1' }, T1)).toBeNull();
+    expect(validateAgentAction(before, { type: 'retry_delivery', messageId: ' ' }, T1)).toBe('messageId must name an outbound message');
+    const { state, events } = applyAgentAction(before, { type: 'retry_delivery', messageId: 'reply-1' }, AGENT, T1);
+    expect(state.version).toBe(6);
+    expect(events).toEqual([{ type: 'delivery_retried', at: T1, actorUserId: AGENT, detail: { messageId: 'reply-1' } }]);
+  });
+
+  it('refuses a retry in a closed web chat', () => {
+    expect(validateAgentAction(fresh('web_chat', { status: 'closed' }), { type: 'retry_delivery', messageId: 'reply-1' }, T1)).toBe('this web chat conversation is closed');
+  });
+});
+
+describe('quarantined inbound messages', () => {
+  it('counts the message in the thread but wakes nothing: no reopen, no unread, no snooze end', () => {
+    const snoozed = fresh('email', { status: 'snoozed', snoozedUntil: LATER, version: 2, messageCount: 1 });
+    const { state, events } = inboundMessageRejected(snoozed, { messageId: 'm-2', reason: 'SQLSTATE 08P01' }, T1);
+    expect(state).toMatchObject({ status: 'snoozed', snoozedUntil: LATER, unreadSince: null, lastMessageId: 'm-2', lastInboundMessageId: null, messageCount: 2, version: 3 });
+    expect(events).toEqual([{ type: 'message_rejected', at: T1, actorUserId: null, detail: { messageId: 'm-2', reason: 'SQLSTATE 08P01' } }]);
   });
 });
