@@ -31,7 +31,12 @@ export interface TwilioStandIn {
   dropNextAnswer(onDropped?: () => void): void;
   /** While on, every new message is refused with 503, as during a Twilio outage (nothing is accepted). */
   setUnavailable(unavailable: boolean): void;
-  /** Messages refused while unavailable. */
+  /**
+   * While set, every new message is refused with this Twilio error, accepting nothing; a 4xx (e.g. 400 / 21610,
+   * "Attempt to send to unsubscribed recipient") is a refusal that retrying does not cure. null ends it.
+   */
+  refuseWith(error: { status: number; code: number; message: string } | null): void;
+  /** Messages refused while unavailable or refusing. */
   readonly refusals: number;
   close(): Promise<void>;
 }
@@ -74,6 +79,7 @@ export async function startTwilioStandIn(): Promise<TwilioStandIn> {
   const messages: TwilioMessage[] = [];
   const drops: (() => void)[] = [];
   let unavailable = false;
+  let refusal: { status: number; code: number; message: string } | null = null;
   let refusals = 0;
 
   const server = http.createServer((request, response) => {
@@ -117,6 +123,10 @@ export async function startTwilioStandIn(): Promise<TwilioStandIn> {
         refusals++;
         return twilioError(response, 503, 20503, 'Service Unavailable');
       }
+      if (refusal) {
+        refusals++;
+        return twilioError(response, refusal.status, refusal.code, refusal.message);
+      }
       const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
       if (!form.get('To')) return twilioError(response, 400, 21604, "A 'To' phone number is required.");
       if (!form.get('From')) return twilioError(response, 400, 21603, "A 'From' phone number is required.");
@@ -155,6 +165,9 @@ export async function startTwilioStandIn(): Promise<TwilioStandIn> {
     dropNextAnswer: (onDropped = () => undefined) => drops.push(onDropped),
     setUnavailable: (value) => {
       unavailable = value;
+    },
+    refuseWith: (error) => {
+      refusal = error;
     },
     get refusals() {
       return refusals;

@@ -1,9 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AgentAction } from '../../../libs/domain/ticket.js';
 import { CurrentPrincipal, type AgentPrincipal } from '../auth/principal.js';
 import { ApiError, type ApiErrorBody } from '../common/api-error.js';
-import { TicketActionsService } from './ticket-actions.service.js';
+import { TicketActionsService, type RequestedAction } from './ticket-actions.service.js';
 import { BulkActionBody, BulkActionSpec, BulkResultDto, type BulkResultItemDto } from './ticket.dto.js';
 
 /** Tickets are worked a few at a time: each is its own workflow, and the worker pool is shared. */
@@ -18,7 +17,7 @@ export class BulkActionsController {
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: 'Apply one action (assign, tag, snooze, close, reopen…) to many tickets; each ticket\'s result is reported' })
-  @ApiOkResponse({ type: BulkResultDto })
+  @ApiOkResponse({ type: BulkResultDto, description: 'A result per ticket: applied (ticket), pending (accepted, will be applied: pending and actionId) or the error' })
   async apply(@CurrentPrincipal() principal: AgentPrincipal, @Body() body: BulkActionBody): Promise<BulkResultDto> {
     const action = toAgentAction(body.action, principal.user.id);
     const ticketIds = [...new Set(body.ticketIds)];
@@ -29,8 +28,9 @@ export class BulkActionsController {
         const index = next++;
         const ticketId = ticketIds[index]!;
         try {
-          const ticket = await this.actions.act({ accountId: principal.accountId, userId: principal.user.id }, ticketId, action);
-          results[index] = { ticketId, ok: true, ticket };
+          const result = await this.actions.act({ accountId: principal.accountId, userId: principal.user.id }, ticketId, action);
+          // Pending: the ticket accepted the action and will apply it (GET /tickets/:ticketId/actions/:actionId).
+          results[index] = result.status === 'applied' ? { ticketId, ok: true, ticket: result.ticket } : { ticketId, ok: true, pending: true, actionId: result.actionId };
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;
           results[index] = { ticketId, ok: false, error: error.getResponse() as ApiErrorBody };
@@ -42,7 +42,7 @@ export class BulkActionsController {
   }
 }
 
-function toAgentAction(spec: BulkActionSpec, currentUserId: string): AgentAction {
+function toAgentAction(spec: BulkActionSpec, currentUserId: string): RequestedAction {
   switch (spec.type) {
     case 'assign':
       if (!spec.assigneeId) throw ApiError.badRequest('action.assigneeId is required to assign', 'action.assigneeId');

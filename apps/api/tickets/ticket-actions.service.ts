@@ -1,14 +1,26 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import {
+  isGrpcCancelledError,
+  isGrpcDeadlineError,
+  isGrpcServiceError,
+  QueryNotRegisteredError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  WorkflowUpdateStage,
+  type Client,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AppConfig } from '../../../libs/config/config.js';
 import type { Channel } from '../../../libs/domain/channel-policy.js';
 import type { AgentAction, TicketState } from '../../../libs/domain/ticket.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
-import { AGENT_ACTION_REFUSED, agentActionUpdate } from '../../../libs/temporal/contracts/ticket.js';
+import { AGENT_ACTION_EXPIRED, AGENT_ACTION_REFUSED, actionOutcomeQuery, agentActionUpdate, type ActionOutcome } from '../../../libs/temporal/contracts/ticket.js';
 import { ApiError } from '../common/api-error.js';
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from '../tokens.js';
+import { IdempotencyKeysService } from './idempotency-keys.service.js';
 import { assertTicketOfAccount } from './ticket-ids.js';
 
 export interface Actor {
@@ -19,13 +31,53 @@ export interface Actor {
 /** A channel's reason to refuse a reply before anything is recorded (SMS: no consent); throws an ApiError. */
 export type ReplyPrecheck = (accountId: string, ticketId: string) => Promise<void>;
 
-/** Agent actions become validated updates on the ticket's workflow; the answer is the ticket's new state. */
+/** An action as the client asks for it; a reply's message id is given by the API, from the action id. */
+export type RequestedAction = Exclude<AgentAction, { type: 'reply' }> | { type: 'reply'; body: string };
+
+/** What became of an action within the request's budget (a refusal is thrown as a 409 ApiError). */
+export type ActionResult =
+  | { status: 'applied'; actionId: string; ticketId: string; action: AgentAction; ticket: TicketState }
+  /** Accepted by the ticket, so it will be applied, but not finished within the budget: read it at the outcome URL. */
+  | { status: 'pending'; actionId: string; ticketId: string; action: AgentAction };
+
+/** Where a pending action's outcome is read (relative to the API's root). */
+export function actionOutcomePath(ticketId: string, actionId: string): string {
+  return `/tickets/${encodeURIComponent(ticketId)}/actions/${encodeURIComponent(actionId)}`;
+}
+
+/** A failed update whose failure is the workflow's ApplicationFailure of this type (see libs/temporal/contracts/ticket.ts). */
+function failureOfType(error: unknown, type: string): ApplicationFailure | undefined {
+  return error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === type ? error.cause : undefined;
+}
+
+/** The budget ran out on a Temporal call (the SDK wraps the gRPC DEADLINE_EXCEEDED / CANCELLED of update calls). */
+function isOutOfTime(error: unknown): boolean {
+  return error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(error) || isGrpcCancelledError(error);
+}
+
+/** Temporal itself could not be reached or was overloaded (after the SDK's own retries). */
+function isTemporalUnavailable(error: unknown): boolean {
+  const grpcError = isGrpcServiceError(error) ? error : error instanceof Error && isGrpcServiceError(error.cause) ? error.cause : undefined;
+  return grpcError !== undefined && (grpcError.code === GrpcStatus.UNAVAILABLE || grpcError.code === GrpcStatus.RESOURCE_EXHAUSTED);
+}
+
+/** After an expired rejection, a new submission goes at once; further ones (clock skew?) a little apart. */
+const RESUBMIT_PAUSE_MS = 100;
+
+/**
+ * Agent actions become updates on the ticket's workflow, the update id being the action id. Once
+ * Temporal has accepted an action it is applied whatever the client does; the API waits for its outcome
+ * within one budget (WORKFLOW_UPDATE_TIMEOUT_MS) and otherwise says where to read it (202). Only an
+ * action that was never accepted may be answered 503; with an Idempotency-Key it is the same action on
+ * every retry (docs/api.md, "Action outcomes and Idempotency-Key").
+ */
 @Injectable()
 export class TicketActionsService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ORM) private readonly orm: Orm,
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
+    private readonly keys: IdempotencyKeysService,
   ) {}
 
   private readonly replyPrechecks = new Map<Channel, ReplyPrecheck>();
@@ -44,54 +96,138 @@ export class TicketActionsService {
     if (rows.length === 0) throw ApiError.badRequest(`assigneeId: no inbox user ${userId} in this account`, 'assigneeId');
   }
 
-  /** A reply's message id: derived from the idempotency key when given, so a retried request is one reply. */
-  replyMessageId(ticketId: string, idempotencyKey: string | undefined): string {
-    return idempotencyKey
-      ? `reply-${createHash('sha256').update(`${ticketId}\n${idempotencyKey}`).digest('base64url').slice(0, 32)}`
-      : `reply-${randomUUID()}`;
+  /** Only a failed outbound message of this ticket can be sent again (the workflow checks it too). */
+  async assertRetryableDelivery(accountId: string, ticketId: string, messageId: string): Promise<void> {
+    const [message] = await this.orm.em.fork().execute<{ direction: string; delivery_status: string | null }[]>(
+      'SELECT direction, delivery_status FROM messages WHERE id = ? AND ticket_id = ? AND account_id = ?',
+      [messageId, ticketId, accountId],
+    );
+    if (!message) throw ApiError.notFound(`message ${messageId} not found in ticket ${ticketId}`);
+    if (message.direction !== 'outbound') throw ApiError.conflict('action_refused', `message ${messageId} is an inbound message; only an outbound message can be sent again`);
+    // 'undelivered' is Twilio's failure reported after the hand-over (status callback): as failed for an agent, and for the workflow.
+    if (message.delivery_status !== 'failed' && message.delivery_status !== 'undelivered') {
+      throw ApiError.conflict('action_refused', `message ${messageId} did not fail (delivery status ${message.delivery_status ?? 'unknown'}); only a failed delivery can be retried`);
+    }
   }
 
-  async act(actor: Actor, ticketId: string, action: AgentAction, idempotencyKey?: string): Promise<TicketState> {
+  /**
+   * Submits the action and waits for its outcome within the budget. `onActionId` hears the action id as
+   * soon as it is known (the controller answers it in the Action-Id header, whatever the outcome).
+   */
+  async act(actor: Actor, ticketId: string, requested: RequestedAction, idempotencyKey?: string, onActionId?: (actionId: string) => void): Promise<ActionResult> {
     const channel = assertTicketOfAccount(ticketId, actor.accountId);
-    if (action.type === 'assign') await this.assertAssignable(actor.accountId, action.assigneeId);
-    if (action.type === 'reply') await this.replyPrechecks.get(channel)?.(actor.accountId, ticketId);
-    const handle = this.temporal.workflow.getHandle(ticketId);
-    const deadline = Date.now() + this.config.workflowUpdateTimeoutMs;
+    let actionId: string;
+    if (idempotencyKey === undefined) {
+      await this.precheck(actor, ticketId, channel, requested);
+      actionId = `act-${randomUUID()}`;
+    } else {
+      this.keys.assertUsable(idempotencyKey);
+      const fingerprint = this.keys.fingerprint(ticketId, requested);
+      let claimed = await this.keys.find(actor, idempotencyKey);
+      if (!claimed) {
+        // A retry skips the checks: its action may have been accepted already (a message since sent, an
+        // assignee since removed); the ticket answers for it.
+        await this.precheck(actor, ticketId, channel, requested);
+        claimed = await this.keys.claim(actor, idempotencyKey, { ticketId, fingerprint });
+      }
+      this.keys.assertSameRequest(claimed, fingerprint);
+      actionId = claimed.actionId;
+    }
+    onActionId?.(actionId);
+    const action: AgentAction = requested.type === 'reply' ? { type: 'reply', messageId: replyMessageId(actionId), body: requested.body } : requested;
+    return this.submit(actor, ticketId, actionId, action, idempotencyKey !== undefined);
+  }
+
+  /** The outcome of an action by its id, as the ticket's workflow knows it; null when it does not know it. */
+  async outcome(accountId: string, ticketId: string, actionId: string): Promise<ActionOutcome | null> {
+    assertTicketOfAccount(ticketId, accountId);
     try {
-      return await this.temporal.connection.withDeadline(deadline, () =>
-        handle.executeUpdate(agentActionUpdate, {
-          args: [{ action, actorUserId: actor.userId, expiresAt: new Date(deadline).toISOString() }],
-          ...(idempotencyKey ? { updateId: `${action.type}:${idempotencyKey}` } : {}),
-        }),
+      return await this.temporal.connection.withDeadline(Date.now() + this.config.workflowUpdateTimeoutMs, () =>
+        this.temporal.workflow.getHandle(ticketId).query(actionOutcomeQuery, actionId),
       );
     } catch (error) {
-      throw await this.toApiError(error, ticketId);
-    }
-  }
-
-  private async toApiError(error: unknown, ticketId: string): Promise<unknown> {
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === AGENT_ACTION_REFUSED) {
-      return new ApiError(HttpStatus.CONFLICT, 'action_refused', error.cause.message);
-    }
-    if (error instanceof WorkflowNotFoundError || isCompletedWorkflowError(error)) {
-      const rows = await this.orm.em.fork().execute<{ status: string }[]>('SELECT status FROM tickets WHERE id = ?', [ticketId]);
-      if (rows[0]?.status === 'closed') {
-        return new ApiError(HttpStatus.CONFLICT, 'action_refused', 'this web chat conversation is closed; a closed web chat ticket never reopens');
+      if (error instanceof WorkflowNotFoundError) throw ApiError.notFound(`ticket ${ticketId} not found`);
+      if (error instanceof QueryNotRegisteredError) throw ApiError.unavailable('the ticket\'s worker cannot report action outcomes yet (it runs older code); try again later');
+      if (isOutOfTime(error) || isTemporalUnavailable(error) || noWorkerPolls(error)) {
+        throw ApiError.unavailable('no worker answered in time; try again later');
       }
-      return ApiError.notFound(`ticket ${ticketId} not found`);
+      throw error;
     }
-    if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isDeadlineExceeded(error)) {
-      return ApiError.unavailable('no worker answered in time; the action was not applied (retry with the same Idempotency-Key)');
+  }
+
+  private async precheck(actor: Actor, ticketId: string, channel: Channel, requested: RequestedAction): Promise<void> {
+    if (requested.type === 'assign') await this.assertAssignable(actor.accountId, requested.assigneeId);
+    if (requested.type === 'reply') await this.replyPrechecks.get(channel)?.(actor.accountId, ticketId);
+    if (requested.type === 'retry_delivery') await this.assertRetryableDelivery(actor.accountId, ticketId, requested.messageId);
+  }
+
+  /**
+   * startUpdate waits for the ticket to accept (or reject) the action, then result() for its outcome,
+   * both within the one budget. The request expires at the end of the budget, so an update Temporal
+   * delivers later is rejected by the validator and never applied: a 503 before acceptance stays true.
+   */
+  private async submit(actor: Actor, ticketId: string, actionId: string, action: AgentAction, keyed: boolean): Promise<ActionResult> {
+    const deadline = Date.now() + this.config.workflowUpdateTimeoutMs;
+    const handle = this.temporal.workflow.getHandle(ticketId);
+    const withinBudget = <T>(call: () => Promise<T>) => this.temporal.connection.withDeadline(deadline, call);
+    const notAccepted = () =>
+      ApiError.unavailable(
+        `no worker accepted the action in time: it is not known to be applied; ${keyed ? 'retrying with the same Idempotency-Key is safe' : 'send an Idempotency-Key to retry it safely'}`,
+      );
+
+    for (let submission = 1; ; submission++) {
+      let started = false;
+      try {
+        const update = await withinBudget(() =>
+          handle.startUpdate(agentActionUpdate, {
+            args: [{ action, actorUserId: actor.userId, expiresAt: new Date(deadline).toISOString() }],
+            updateId: actionId,
+            waitForStage: WorkflowUpdateStage.ACCEPTED,
+          }),
+        );
+        started = true; // accepted, or already settled (completed, or rejected by the validator)
+        const ticket = await withinBudget(() => update.result());
+        return { status: 'applied', actionId, ticketId, action, ticket };
+      } catch (error) {
+        const refused = failureOfType(error, AGENT_ACTION_REFUSED);
+        if (refused) throw new ApiError(HttpStatus.CONFLICT, 'action_refused', refused.message);
+        if (failureOfType(error, AGENT_ACTION_EXPIRED)) {
+          // Never accepted: this submission joined an earlier one with the same id (a retry of a request that
+          // gave up) whose time had passed. Submit it again with this request's time, while it lasts.
+          if (Date.now() >= deadline - RESUBMIT_PAUSE_MS) throw notAccepted();
+          if (submission > 1) await new Promise((resolve) => setTimeout(resolve, RESUBMIT_PAUSE_MS));
+          continue;
+        }
+        if (error instanceof WorkflowNotFoundError) throw await this.missingTicket(ticketId);
+        if (isOutOfTime(error) || isTemporalUnavailable(error)) {
+          if (started) return { status: 'pending', actionId, ticketId, action };
+          throw notAccepted();
+        }
+        throw error;
+      }
     }
-    return error;
+  }
+
+  /**
+   * The workflow does not run: the ticket does not exist, or it is a web chat that ended when it closed
+   * (the server answers NOT_FOUND "workflow execution already completed", which the SDK turns into WorkflowNotFoundError).
+   */
+  private async missingTicket(ticketId: string): Promise<ApiError> {
+    const rows = await this.orm.em.fork().execute<{ status: string }[]>('SELECT status FROM tickets WHERE id = ?', [ticketId]);
+    if (rows[0]?.status === 'closed') {
+      return new ApiError(HttpStatus.CONFLICT, 'action_refused', 'this web chat conversation is closed; a closed web chat ticket never reopens');
+    }
+    return ApiError.notFound(`ticket ${ticketId} not found`);
   }
 }
 
-function isCompletedWorkflowError(error: unknown): boolean {
-  return error instanceof Error && /workflow execution already completed/i.test(error.message);
+/** A reply's message id follows from its action id, so a retried reply is one message. */
+function replyMessageId(actionId: string): string {
+  return `reply-${actionId.replace(/^act-/, '')}`;
 }
 
-function isDeadlineExceeded(error: unknown): boolean {
-  const code = (error as { code?: number; cause?: { code?: number } })?.code ?? (error as { cause?: { code?: number } })?.cause?.code;
-  return code === 4 || (error instanceof Error && /deadline/i.test(error.message));
+/** A query on a task queue no worker has polled lately: the server refuses it at once with FAILED_PRECONDITION. */
+function noWorkerPolls(error: unknown): boolean {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return isGrpcServiceError(cause) && cause.code === GrpcStatus.FAILED_PRECONDITION;
 }

@@ -52,6 +52,8 @@ export interface MessageRecord {
   subject: string | null;
   deliveryStatus: string | null;
   deliveryError: string | null;
+  /** An inbound message the ticket quarantined because it could not be stored as it came: why (its body is stored sanitised). */
+  rejectedReason: string | null;
   createdAt: string;
   /** SMS (SPEC §9): the campaign or flow send this inbound text answers, when it was attributed. */
   attribution: { kind: 'campaign' | 'flow'; sourceId: string; sentAt: string } | null;
@@ -218,11 +220,11 @@ export class TicketQueriesService {
     }
     const rows = await this.orm.em.fork().execute<
       {
-        id: string; direction: 'inbound' | 'outbound'; author_user_id: string | null; body: string; subject: string | null; delivery_status: string | null; delivery_error: string | null; created_at: Date;
+        id: string; direction: 'inbound' | 'outbound'; author_user_id: string | null; body: string; subject: string | null; delivery_status: string | null; delivery_error: string | null; rejected_reason: string | null; created_at: Date;
         attributed_kind: 'campaign' | 'flow' | null; attributed_source_id: string | null; attributed_sent_at: Date | null;
       }[]
     >(
-      `SELECT m.id, m.direction, m.author_user_id, m.body, m.subject, m.delivery_status, m.delivery_error, m.created_at,
+      `SELECT m.id, m.direction, m.author_user_id, m.body, m.subject, m.delivery_status, m.delivery_error, m.rejected_reason, m.created_at,
          a.kind AS attributed_kind, a.source_id AS attributed_source_id, a.sent_at AS attributed_sent_at
        FROM messages m LEFT JOIN sms_attributions a ON a.message_id = m.id AND a.send_id IS NOT NULL
        WHERE m.ticket_id = ? AND m.account_id = ? ${keyset}
@@ -240,6 +242,7 @@ export class TicketQueriesService {
         subject: row.subject,
         deliveryStatus: row.delivery_status,
         deliveryError: row.delivery_error,
+        rejectedReason: row.rejected_reason,
         createdAt: iso(row.created_at)!,
         attribution: row.attributed_kind ? { kind: row.attributed_kind, sourceId: row.attributed_source_id!, sentAt: iso(row.attributed_sent_at)! } : null,
       })),

@@ -124,6 +124,12 @@ export class MessageDto {
   @ApiProperty({ nullable: true, type: String }) subject!: string | null;
   @ApiProperty({ nullable: true, type: String, enum: ['pending', 'queued', 'sent', 'delivered', 'failed', 'undelivered'] }) deliveryStatus!: string | null;
   @ApiProperty({ nullable: true, type: String }) deliveryError!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'An inbound message the ticket could not store as it came (quarantined): why; its body is stored sanitised',
+  })
+  rejectedReason!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ nullable: true, type: MessageAttributionDto, description: 'SMS: the campaign or flow send this inbound text was attributed to' })
   attribution!: MessageAttributionDto | null;
@@ -163,9 +169,31 @@ export class ReplyResultDto {
   @ApiProperty({ type: TicketStateDto }) ticket!: TicketStateDto;
 }
 
+/** 202: the ticket accepted the action, so it will be applied, but it did not finish within the API's wait. */
+export class ActionPendingDto {
+  @ApiProperty({ description: 'Also in the Action-Id header' }) actionId!: string;
+  @ApiProperty() ticketId!: string;
+  @ApiProperty({ enum: ['pending'] }) status!: 'pending';
+  @ApiProperty({ example: '/tickets/{ticketId}/actions/{actionId}', description: 'Where to read the outcome (also the Location header), relative to the API root' })
+  outcomeUrl!: string;
+}
+
+export const ACTION_OUTCOME_STATUSES = ['pending', 'applied', 'refused'] as const;
+
+/** What became of an action, as the ticket's workflow knows it. */
+export class ActionOutcomeDto {
+  @ApiProperty() actionId!: string;
+  @ApiProperty({ enum: ACTION_OUTCOME_STATUSES, description: 'pending: accepted and queued behind the ticket\'s earlier work; it will be applied' })
+  status!: (typeof ACTION_OUTCOME_STATUSES)[number];
+  @ApiPropertyOptional({ type: TicketStateDto, description: 'applied: the ticket\'s state right after the action' }) ticket?: TicketStateDto;
+  @ApiPropertyOptional({ description: 'refused: why' }) reason?: string;
+}
+
 export class BulkResultItemDto {
   @ApiProperty() ticketId!: string;
-  @ApiProperty() ok!: boolean;
+  @ApiProperty({ description: 'True when the action was applied or is pending' }) ok!: boolean;
+  @ApiPropertyOptional({ description: 'True when the ticket accepted the action but it was not finished in time: it will be applied' }) pending?: boolean;
+  @ApiPropertyOptional({ description: 'The action id (for a pending action: GET /tickets/{ticketId}/actions/{actionId})' }) actionId?: string;
   @ApiPropertyOptional({ type: TicketStateDto }) ticket?: TicketStateDto;
   @ApiPropertyOptional({ description: 'The error shape, when ok is false' }) error?: { statusCode: number; error: string; message: string };
 }

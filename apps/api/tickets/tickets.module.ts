@@ -8,6 +8,7 @@ import { IntegrationController } from '../integration/integration.controller.js'
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from '../tokens.js';
 import { ViewsController } from '../views/views.controller.js';
 import { BulkActionsController } from './bulk-actions.controller.js';
+import { IdempotencyKeysService } from './idempotency-keys.service.js';
 import { TicketActionsService } from './ticket-actions.service.js';
 import { TicketAuditController } from './ticket-audit.controller.js';
 import { TicketQueriesService } from './ticket-queries.service.js';
@@ -18,6 +19,7 @@ import { TicketsController } from './tickets.controller.js';
   controllers: [BulkActionsController, TicketsController, TicketAuditController, InboxController, ViewsController, IntegrationController],
   providers: [
     TicketQueriesService,
+    IdempotencyKeysService,
     TicketActionsService,
     {
       // Shared with the channel modules: every transport hands messages to tickets through it.
