@@ -12,6 +12,11 @@ const HISTORIES = path.join(process.cwd(), 'test', 'replay', 'histories');
  * make a running ticket non-deterministic fails here, before it reaches a cluster.
  */
 describe('replay of recorded ticket histories', () => {
+  it('has recorded a run started before the command loop handing over to it', async () => {
+    const { history } = JSON.parse(await readFile(path.join(HISTORIES, 'hand-over-pre-loop-run.json'), 'utf8')) as { history: { events: { eventType: string }[] } };
+    expect(history.events.at(-1)?.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW');
+  });
+
   it('replays every recorded history without a non-determinism error', async () => {
     const files = (await readdir(HISTORIES)).filter((file) => file.endsWith('.json')).sort();
     // Both code paths are covered: runs recorded before the command loop (frozen code) and after it.
