@@ -126,6 +126,21 @@ export default defineConfig([
       'no-restricted-syntax': ['error', noDynamicImport('libs/domain/ is pure rules: no dynamic import()')],
     },
   },
+  // The one exception: phone.ts parses numbers with libphonenumber-js. It is deterministic (pure functions over
+  // numbering-plan metadata bundled in the package, pinned with an exact version; no I/O, clock or Intl), so it
+  // may reach the workflow bundle through the auto-responder's loop guard. Only its `min` entry points.
+  {
+    files: ['libs/domain/phone.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: `^(?!(?:\\./${REST}|libphonenumber-js/min|libphonenumber-js/min/metadata)$)`,
+          caseSensitive: true,
+          message: 'libs/domain/ is pure rules: import only other files in libs/domain/ (./x.js); phone.ts also libphonenumber-js/min',
+        }],
+      }],
+    },
+  },
 
   // Workflow code: first a catch-all for files deeper than the allow-lists below (add a depth there),
   // then the allow-list for each depth.

@@ -2,7 +2,7 @@ import type { OutboundSmsSend, SmsAttribution } from '../../libs/domain/attribut
 import { resolveAccountSettings } from '../../libs/domain/account-settings.js';
 import type { AutoResponderTemplateValues, SmsAutoResponderSettings } from '../../libs/domain/auto-responder.js';
 import type { SmsConsent } from '../../libs/domain/sms-consent.js';
-import { findSmsChannel } from '../../libs/sms/sms-channels.js';
+import { findSmsConnection } from '../../libs/sms/sms-channels.js';
 import { currentSmsConsent } from '../../libs/sms/sms-profiles.js';
 import type { TicketProjection } from '../../libs/temporal/contracts/ticket.js';
 import type { ActivityDependencies } from '../dependencies.js';
@@ -30,7 +30,7 @@ export function createSmsAutomationActivities({ orm, mail, config }: ActivityDep
       const em = orm.em.fork();
       const [account] = await em.execute<{ name: string; settings: Record<string, unknown> }[]>('SELECT name, settings FROM accounts WHERE id = ?', [input.accountId]);
       const settings = resolveAccountSettings(account?.settings);
-      const channel = await findSmsChannel(orm, input.accountId);
+      const channel = await findSmsConnection(orm, input.accountId);
       const [last] = await em.execute<{ decided_at: Date }[]>(
         'SELECT decided_at FROM sms_auto_responses WHERE account_id = ? AND phone = ? ORDER BY decided_at DESC LIMIT 1',
         [input.accountId, input.phone],

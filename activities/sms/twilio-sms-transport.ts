@@ -5,9 +5,10 @@ import { canReplyBySms, SMS_REPLY_REFUSED_REASON } from '../../libs/domain/sms-c
 import type { Orm } from '../../libs/persistence/orm.js';
 import { deliveryStatusFromTwilio, twilioErrorText } from '../../libs/sms/delivery-status.js';
 import { shortenLinks } from '../../libs/sms/short-links.js';
+import { secretBoxFrom } from '../../libs/secrets/secret-box.js';
 import { findSmsChannel, smsWebhookPaths } from '../../libs/sms/sms-channels.js';
 import { currentSmsConsent } from '../../libs/sms/sms-profiles.js';
-import { createTwilioClient, type TwilioCredentials } from '../../libs/sms/twilio-client.js';
+import { createTwilioClient, withoutCredentials, type TwilioCredentials } from '../../libs/sms/twilio-client.js';
 import type { DeliveryResult, OutboundDelivery, OutboundTransport } from '../delivery/outbound-transport.js';
 
 interface AttemptRow {
@@ -92,7 +93,7 @@ export function createTwilioSmsTransport({ config, orm }: { config: AppConfig; o
     },
 
     async deliver(delivery: OutboundDelivery): Promise<DeliveryResult> {
-      const channel = await findSmsChannel(orm, delivery.accountId);
+      const channel = await findSmsChannel(orm, secretBoxFrom(config), delivery.accountId);
       if (!channel) return { status: 'failed', error: 'SMS is not connected to Twilio for this account (PUT /settings/sms/twilio)' };
       const { phone, isAutoResponse } = await recipient(delivery);
       if (!phone) return { status: 'failed', error: 'the ticket has no customer phone number' };
@@ -100,7 +101,9 @@ export function createTwilioSmsTransport({ config, orm }: { config: AppConfig; o
       const earlier = await earlierAttempt(delivery.messageId);
       if (earlier?.twilio_sid) return { status: 'queued', externalId: earlier.twilio_sid };
       if (earlier) {
-        const adopted = await findAtTwilio(client, earlier);
+        const adopted = await findAtTwilio(client, earlier).catch((error: unknown) => {
+          throw withoutCredentials(error);
+        });
         if (adopted) {
           await recordAccepted(delivery.messageId, adopted);
           return { status: 'queued', externalId: adopted };
@@ -127,7 +130,7 @@ export function createTwilioSmsTransport({ config, orm }: { config: AppConfig; o
         if (error instanceof twilio.RestException && error.status >= 400 && error.status < 500 && error.status !== 429) {
           return { status: 'failed', error: twilioErrorText(String(error.code ?? error.status), error.message)! };
         }
-        throw error;
+        throw withoutCredentials(error);
       }
       await recordAccepted(delivery.messageId, message.sid);
       const status = deliveryStatusFromTwilio(message.status);

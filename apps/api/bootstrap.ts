@@ -1,9 +1,12 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { createLogger } from '../../libs/logger/logger.js';
+import { SecretBox } from '../../libs/secrets/secret-box.js';
+import { sealSmsAuthTokens } from '../../libs/sms/sms-channels.js';
 import { AppModule, type ApiDependencies } from './app.module.js';
+import { ContentTypeGuard } from './common/content-type.guard.js';
 import { ErrorShapeFilter } from './common/error.filter.js';
 import { createValidationPipe } from './common/validation.js';
 
@@ -21,8 +24,22 @@ export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject
   return SwaggerModule.createDocument(app, document);
 }
 
+/**
+ * Start-up step after the migrations: plain-text (pre-0010) and old-key Twilio auth tokens are sealed with
+ * the current key. The API also starts while PostgreSQL is down (it then answers 503): the step is then
+ * left to the next start (plain tokens only exist right after migration 0010, which needed the database).
+ */
+async function sealStoredSecrets({ config, orm }: ApiDependencies): Promise<void> {
+  try {
+    await sealSmsAuthTokens(orm, config.secretsKeyring ? new SecretBox(config.secretsKeyring) : undefined, log);
+  } catch (error) {
+    log.warn('could not seal stored secrets: the database is not reachable; the next start does it', { error: (error as Error).message });
+  }
+}
+
 /** Builds the NestJS application; callers decide where it listens (main, the embedded runner, tests). */
 export async function createApiApp(dependencies: ApiDependencies): Promise<NestExpressApplication> {
+  await sealStoredSecrets(dependencies);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.withDependencies(dependencies), {
     logger: {
       log: (message: unknown) => log.debug(String(message)),
@@ -33,6 +50,7 @@ export async function createApiApp(dependencies: ApiDependencies): Promise<NestE
       fatal: (message: unknown) => log.error(String(message)),
     },
   });
+  app.useGlobalGuards(new ContentTypeGuard(app.get(Reflector)));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorShapeFilter());
   SwaggerModule.setup(OPENAPI_PATH, app, () => buildOpenApiDocument(app), { jsonDocumentUrl: `${OPENAPI_PATH}/openapi.json` });

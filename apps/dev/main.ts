@@ -6,6 +6,7 @@ import { startTemporalDevServer } from '../../libs/embedded/temporal-dev-server.
 import { createLogger, setLogLevel } from '../../libs/logger/logger.js';
 import { applyMigrations, openOrm } from '../../libs/persistence/orm.js';
 import { Lifecycle } from '../../libs/process/lifecycle.js';
+import { parseSecretsKeyring } from '../../libs/secrets/secret-box.js';
 import { installTemporalRuntime } from '../../libs/temporal/runtime.js';
 import { connectClient, connectWorkerConnection } from '../../libs/temporal/connection.js';
 import { createApiApp, OPENAPI_PATH } from '../api/bootstrap.js';
@@ -24,6 +25,7 @@ await new Lifecycle().run(async (lifecycle) => {
   let temporalUiUrl = 'your Temporal cluster\'s UI';
   config.ticketIdSecret ??= await readOrCreateLocalSecret(config.dataDir, 'ticket-id-secret');
   config.chatTokenSecret ??= await readOrCreateLocalSecret(config.dataDir, 'chat-token-secret');
+  config.secretsKeyring ??= parseSecretsKeyring(`local:${Buffer.from(await readOrCreateLocalSecret(config.dataDir, 'secrets-key'), 'hex').toString('base64')}`);
   config.smtpIngress.port ??= 2525; // the API process runs the SMTP ingress for forwarded support mail
 
   if (!config.database.url) {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseSecretsKeyring, type SecretKey } from '../secrets/secret-box.js';
 
 /** Everything the product reads from the environment, validated once at start. */
 export interface AppConfig {
@@ -26,6 +27,8 @@ export interface AppConfig {
   ticketIdSecret: string | undefined;
   /** Key of the HMAC that signs web-chat visitor tokens; chat API routes answer 503 without it. */
   chatTokenSecret: string | undefined;
+  /** SECRETS_KEYRING: keys sealing secrets at rest (Twilio auth tokens); the first seals, all open. */
+  secretsKeyring: SecretKey[] | undefined;
   mail: {
     /** smtp:// or smtps:// relay for all outbound mail; absent: mail is caught in the local mailbox. */
     smtpUrl: string | undefined;
@@ -118,6 +121,17 @@ function readHostPort(env: Env, name: string): string | undefined {
   return raw;
 }
 
+/** `id:base64key,…`; the error names key ids only, never echoes the value (it is key material). */
+function readSecretsKeyring(env: Env): SecretKey[] | undefined {
+  const raw = readString(env, 'SECRETS_KEYRING');
+  if (raw === undefined) return undefined;
+  try {
+    return parseSecretsKeyring(raw);
+  } catch (error) {
+    throw new ConfigError('SECRETS_KEYRING', `must be <keyId>:<base64 32-byte key>[,…]: ${(error as Error).message}`);
+  }
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const logLevel = (readString(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
@@ -142,6 +156,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (chatTokenSecret !== undefined && chatTokenSecret.length < 16) {
     throw new ConfigError('CHAT_TOKEN_SECRET', 'must be at least 16 characters');
   }
+  const secretsKeyring = readSecretsKeyring(env);
   return {
     port,
     publicUrl: readUrl(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`,
@@ -163,6 +178,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     ticketIdSecret,
     chatTokenSecret,
+    secretsKeyring,
     mail: {
       smtpUrl: readUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']),
       defaultFrom: readString(env, 'MAIL_FROM') ?? 'Support inbox <no-reply@localhost>',

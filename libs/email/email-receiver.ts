@@ -75,6 +75,8 @@ export class EmailReceiver {
       sender: { email: sender.address, name: sender.displayName },
       threadKey,
       ...(classification.automated ? { automated: { reasons: classification.reasons } } : {}),
+      // Mail cannot be refused after it was accepted: what PostgreSQL cannot store is replaced, the message kept.
+      unstorableText: 'replace',
     });
     return { accountId, ticketId, messageId, automatedReasons: classification.reasons };
   }

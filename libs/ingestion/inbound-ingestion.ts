@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/config.js';
 import type { Channel } from '../domain/channel-policy.js';
 import { normalisePhoneNumber } from '../domain/phone.js';
 import type { Orm } from '../persistence/orm.js';
+import { isStorableText, storableText } from '../persistence/storable-text.js';
 import { inboundMessageSignal, type InboundMessage, type TicketWorkflowInput } from '../temporal/contracts/ticket.js';
 import { emailTicketId, lookupKey, newChatTicketId, smsTicketId, WORKFLOW_TYPES } from '../temporal/workflow-ids.js';
 
@@ -21,6 +22,13 @@ export interface InboundMessageRequest {
   receivedAt?: string;
   /** The message was written by a machine (see libs/domain/email-loop-guard.ts): stored, but triggers no automation. */
   automated?: { reasons: string[] };
+  /**
+   * Text PostgreSQL cannot store (NUL, unpaired UTF-16 surrogates; docs/api.md "Characters PostgreSQL cannot
+   * store"): `refuse` (the default) rejects the message naming the field, for callers that can fix it and send
+   * again (the integration and chat APIs); `replace` turns each such character into U+FFFD and keeps the message,
+   * for senders who cannot be told (Twilio's webhook, inbound email).
+   */
+  unstorableText?: 'refuse' | 'replace';
 }
 
 export interface IngestionResult {
@@ -51,7 +59,7 @@ export class InboundIngestion {
   async ingest(request: InboundMessageRequest): Promise<IngestionResult> {
     const message = this.toMessage(request);
     if (request.channel === 'web_chat') return this.ingestChat(request, message);
-    const ticketId = request.channel === 'sms' ? smsTicketId(request.accountId, message.sender.phone!, this.secret()) : emailTicketId(request.accountId, this.threadKey(request), this.secret());
+    const ticketId = request.channel === 'sms' ? await this.smsTicket(request.accountId, message.sender.phone!) : emailTicketId(request.accountId, this.threadKey(request), this.secret());
     await this.signalTicket(ticketId, message, 'ALLOW_DUPLICATE_FAILED_ONLY');
     return { ticketId, messageId: message.messageId };
   }
@@ -136,7 +144,8 @@ export class InboundIngestion {
     });
   }
 
-  private toMessage(request: InboundMessageRequest): InboundMessage {
+  private toMessage(original: InboundMessageRequest): InboundMessage {
+    const request = storableRequest(original);
     if (!request.externalId.trim()) throw new InboundMessageRejected('externalId', 'externalId must not be empty');
     if (!request.body.trim()) throw new InboundMessageRejected('body', 'body must not be empty');
     const sender = {
@@ -176,10 +185,45 @@ export class InboundIngestion {
     return request.threadKey?.trim() || request.externalId;
   }
 
+  /**
+   * A person's SMS ticket: the one their number's HMAC names, unless migration 0009 (phone numbers) found their
+   * ticket keyed by the number's old normal form; that ticket keeps getting their texts.
+   */
+  private async smsTicket(accountId: string, e164: string): Promise<string> {
+    const [alias] = await this.deps.orm.em.fork().execute<{ ticket_id: string }[]>(
+      'SELECT ticket_id FROM sms_ticket_aliases WHERE account_id = ? AND phone = ?',
+      [accountId, e164],
+    );
+    return alias?.ticket_id ?? smsTicketId(accountId, e164, this.secret());
+  }
+
   private secret(): string {
     if (!this.deps.config.ticketIdSecret) throw new Error('TICKET_ID_SECRET is not set');
     return this.deps.config.ticketIdSecret;
   }
+}
+
+/** The request's free text as PostgreSQL can store it, by the request's `unstorableText` rule. */
+function storableRequest(request: InboundMessageRequest): InboundMessageRequest {
+  const refuse = (request.unstorableText ?? 'refuse') === 'refuse';
+  const clean = <T extends string | null | undefined>(field: string, text: T): T => {
+    if (typeof text !== 'string' || isStorableText(text)) return text;
+    if (refuse) throw new InboundMessageRejected(field, `${field} contains a character that cannot be stored (NUL or an unpaired UTF-16 surrogate)`);
+    return storableText(text) as T;
+  };
+  return {
+    ...request,
+    externalId: clean('externalId', request.externalId),
+    body: clean('body', request.body),
+    subject: clean('subject', request.subject),
+    threadKey: clean('threadKey', request.threadKey),
+    sender: {
+      name: clean('sender.name', request.sender.name),
+      phone: clean('sender.phone', request.sender.phone),
+      email: clean('sender.email', request.sender.email),
+      visitorId: clean('sender.visitorId', request.sender.visitorId),
+    },
+  };
 }
 
 /** Deterministic, so a retried webhook maps to the same message. */

@@ -12,3 +12,11 @@ export function storableText(text: string): string {
 export function storableTextOrNull(text: string | null | undefined): string | null {
   return text === null || text === undefined ? null : storableText(text);
 }
+
+/** Whether PostgreSQL can store the text as it is (no NUL, no unpaired UTF-16 surrogate). */
+export function isStorableText(text: string): boolean {
+  UNSTORABLE.lastIndex = 0;
+  const found = UNSTORABLE.test(text);
+  UNSTORABLE.lastIndex = 0;
+  return !found;
+}

@@ -32,6 +32,21 @@ class RebasedRequestClient extends twilio.RequestClient {
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
+/**
+ * A failed request's error without its request: the HTTP client's errors (e.g. axios' ECONNRESET)
+ * carry the request config, whose `Authorization` header is the account SID and auth token in
+ * base64, and loggers serialise it. Twilio's own RestException (status, code, message) is kept.
+ */
+export function withoutCredentials(error: unknown): unknown {
+  if (error instanceof twilio.RestException || !(error instanceof Error)) return error;
+  const clean = new Error(`Twilio request failed: ${error.message}`);
+  clean.name = error.name;
+  clean.stack = `${error.name}: ${clean.message}\n${error.stack?.split('\n').slice(1).join('\n') ?? ''}`;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' || typeof code === 'number') Object.assign(clean, { code });
+  return clean;
+}
+
 export function createTwilioClient(credentials: TwilioCredentials, apiBaseUrl: string | undefined): twilio.Twilio {
   const base = apiBaseUrl ?? TWILIO_API_BASE_URL;
   const httpClient = base === TWILIO_API_BASE_URL ? undefined : new RebasedRequestClient(base, { timeout: REQUEST_TIMEOUT_MS });

@@ -51,6 +51,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
   const config = loadConfig({
     LOG_LEVEL: 'warn',
     TICKET_ID_SECRET: 'test-ticket-id-secret-0123456789',
+    SECRETS_KEYRING: 'test:dGVzdC1zZWNyZXRzLWtleS0wMTIzNDU2Nzg5YWJjZGU=',
     WORKFLOW_UPDATE_TIMEOUT_MS: '15000',
     ...env,
     DATABASE_URL: url,

@@ -36,6 +36,7 @@ export async function startTimeSkippingStack(env: Record<string, string> = {}): 
   const config = loadConfig({
     LOG_LEVEL: 'warn',
     TICKET_ID_SECRET: 'test-ticket-id-secret-0123456789',
+    SECRETS_KEYRING: 'test:dGVzdC1zZWNyZXRzLWtleS0wMTIzNDU2Nzg5YWJjZGU=',
     ...env,
     DATABASE_URL: url,
     TEMPORAL_ADDRESS: temporalEnv.address,

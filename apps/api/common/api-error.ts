@@ -27,6 +27,9 @@ export class ApiError extends HttpException {
   static conflict(code: string, message: string): ApiError {
     return new ApiError(HttpStatus.CONFLICT, code, message);
   }
+  static unsupportedMediaType(message: string): ApiError {
+    return new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported_media_type', message, 'content-type');
+  }
   static unavailable(message: string): ApiError {
     return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'service_unavailable', message);
   }

@@ -1,11 +1,12 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsEmail, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { CHANNELS, type Channel } from '../../../libs/domain/channel-policy.js';
 import { InboundIngestion, InboundMessageRejected } from '../../../libs/ingestion/inbound-ingestion.js';
 import { CurrentPrincipal, IntegrationOnly, type IntegrationPrincipal } from '../auth/principal.js';
 import { ApiError, ApiErrorBody } from '../common/api-error.js';
+import { IsDateTime } from '../common/date-time.validator.js';
 
 class SenderDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) name?: string;
@@ -19,10 +20,10 @@ class InboundMessageBody {
   @ApiProperty({ description: 'Your id of this message; posting the same id again is one message' }) @IsString() @IsNotEmpty() @MaxLength(500) externalId!: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100000) body!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(998) subject?: string;
-  @ApiProperty({ type: SenderDto }) @ValidateNested() @Type(() => SenderDto) sender!: SenderDto;
+  @ApiProperty({ type: SenderDto }) @IsObject() @ValidateNested() @Type(() => SenderDto) sender!: SenderDto;
   @ApiPropertyOptional({ description: 'Email: the thread (e.g. its first Message-ID). Web chat: the conversation. Ignored for SMS.' })
   @IsOptional() @IsString() @MaxLength(1000) threadKey?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() receivedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsDateTime() receivedAt?: string;
 }
 
 class AcceptedMessageDto {

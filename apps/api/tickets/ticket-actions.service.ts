@@ -156,6 +156,8 @@ export class TicketActionsService {
   }
 
   private async precheck(actor: Actor, ticketId: string, channel: Channel, requested: RequestedAction): Promise<void> {
+    // The ticket refuses it too (409, as docs/api.md shows); checked here first so the answer names the field without a round trip.
+    if (requested.type === 'snooze' && Date.parse(requested.until) <= Date.now()) throw new ApiError(HttpStatus.CONFLICT, 'action_refused', 'until must be in the future', 'until');
     if (requested.type === 'assign') await this.assertAssignable(actor.accountId, requested.assigneeId);
     if (requested.type === 'reply') await this.replyPrechecks.get(channel)?.(actor.accountId, ticketId);
     if (requested.type === 'retry_delivery') await this.assertRetryableDelivery(actor.accountId, ticketId, requested.messageId);
@@ -190,7 +192,7 @@ export class TicketActionsService {
         return { status: 'applied', actionId, ticketId, action, ticket };
       } catch (error) {
         const refused = failureOfType(error, AGENT_ACTION_REFUSED);
-        if (refused) throw new ApiError(HttpStatus.CONFLICT, 'action_refused', refused.message);
+        if (refused) throw new ApiError(HttpStatus.CONFLICT, 'action_refused', refused.message, refusedField(action, refused.message));
         if (failureOfType(error, AGENT_ACTION_EXPIRED)) {
           // Never accepted: this submission joined an earlier one with the same id (a retry of a request that
           // gave up) whose time had passed. Submit it again with this request's time, while it lasts.
@@ -219,6 +221,11 @@ export class TicketActionsService {
     }
     return ApiError.notFound(`ticket ${ticketId} not found`);
   }
+}
+
+/** The ticket's refusals that are about one of the action's fields start with its name (libs/domain/ticket.ts validateAgentAction). */
+function refusedField(action: AgentAction, message: string): string | undefined {
+  return Object.keys(action).find((key) => key !== 'type' && key !== 'messageId' && message.startsWith(`${key} `));
 }
 
 /** A reply's message id follows from its action id, so a retried reply is one message. */

@@ -6,7 +6,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -17,6 +16,7 @@ import {
 } from 'class-validator';
 import { CHANNELS } from '../../../libs/domain/channel-policy.js';
 import { MAX_REPLY_LENGTH, TICKET_STATUSES } from '../../../libs/domain/ticket.js';
+import { IsDateTime } from '../common/date-time.validator.js';
 
 const commaList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : value;
@@ -33,10 +33,10 @@ export class TicketListQuery {
 
   @ApiPropertyOptional() @IsOptional() @IsString() assigneeId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() tag?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() createdFrom?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() createdTo?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() updatedFrom?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() updatedTo?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsDateTime() createdFrom?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsDateTime() createdTo?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsDateTime() updatedFrom?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsDateTime() updatedTo?: string;
   @ApiPropertyOptional({ description: 'Text in the subject or in any message' }) @IsOptional() @IsString() @MaxLength(200) q?: string;
   @ApiPropertyOptional({ enum: ['updatedAt', 'createdAt'], default: 'updatedAt' }) @IsOptional() @IsIn(['updatedAt', 'createdAt']) sort?: 'updatedAt' | 'createdAt';
   @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc' }) @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
@@ -59,7 +59,7 @@ export class TagsBody {
 }
 
 export class SnoozeBody {
-  @ApiProperty({ format: 'date-time', description: 'When the ticket opens again; must be in the future' }) @IsISO8601({ strict: true }) until!: string;
+  @ApiProperty({ format: 'date-time', description: 'When the ticket opens again; must be in the future' }) @IsDateTime() until!: string;
 }
 
 export class ReplyBody {
@@ -73,7 +73,7 @@ export class BulkActionSpec {
   @ApiPropertyOptional({ description: 'for assign' }) @IsOptional() @IsString() @IsNotEmpty() assigneeId?: string;
   @ApiPropertyOptional({ type: [String], description: 'for tag' }) @IsOptional() @IsArray() @IsString({ each: true }) add?: string[];
   @ApiPropertyOptional({ type: [String], description: 'for tag' }) @IsOptional() @IsArray() @IsString({ each: true }) remove?: string[];
-  @ApiPropertyOptional({ format: 'date-time', description: 'for snooze' }) @IsOptional() @IsISO8601({ strict: true }) until?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'for snooze' }) @IsOptional() @IsDateTime() until?: string;
 }
 
 export class BulkActionBody {

@@ -6,6 +6,8 @@ import { Migration0005Sms } from './0005-sms.js';
 import { Migration0006Email } from './0006-email.js';
 import { Migration0007WebChat } from './0007-web-chat.js';
 import { Migration0008CommandLoop } from './0008-command-loop.js';
+import { Migration0009PhoneNumbers } from './0009-phone-numbers.js';
+import { Migration0010EncryptedSecrets } from './0010-encrypted-secrets.js';
 
 /** Every migration in order; listed explicitly so the same list works from TypeScript sources and compiled output. */
 export const MIGRATIONS = [
@@ -17,4 +19,6 @@ export const MIGRATIONS = [
   { name: '0006-email', class: Migration0006Email },
   { name: '0007-web-chat', class: Migration0007WebChat },
   { name: '0008-command-loop', class: Migration0008CommandLoop },
+  { name: '0009-phone-numbers', class: Migration0009PhoneNumbers },
+  { name: '0010-encrypted-secrets', class: Migration0010EncryptedSecrets },
 ];

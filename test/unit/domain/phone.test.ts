@@ -28,7 +28,34 @@ describe('normalisePhoneNumber', () => {
 
   it('uses another default country calling code and drops its trunk 0', () => {
     expect(normalisePhoneNumber('030 1234 5678', '49')).toEqual({ ok: true, e164: '+493012345678' });
-    expect(normalisePhoneNumber('07700 900123', '44')).toEqual({ ok: true, e164: '+447700900123' });
+    expect(normalisePhoneNumber('07400 123456', '44')).toEqual({ ok: true, e164: '+447400123456' });
+  });
+
+  it("uses the default country's own international prefix", () => {
+    expect(normalisePhoneNumber('0011 44 20 7946 0000', '61')).toEqual({ ok: true, e164: '+442079460000' });
+  });
+
+  // Each of these keyed one person under two numbers, or accepted a number that cannot exist, with the
+  // hand-written parser this replaced.
+  it('drops a trunk prefix written after the country calling code, so both spellings are one number', () => {
+    expect(normalisePhoneNumber('+44 (0)20 7946 0000')).toEqual({ ok: true, e164: '+442079460000' });
+    expect(normalisePhoneNumber('+44 20 7946 0000')).toEqual({ ok: true, e164: '+442079460000' });
+    expect(normalisePhoneNumber('+49 030 1234 5678')).toEqual({ ok: true, e164: '+493012345678' });
+    expect(normalisePhoneNumber('+49 30 1234 5678')).toEqual({ ok: true, e164: '+493012345678' });
+  });
+
+  it('turns a number stored in the old normal form into the new one', () => {
+    expect(normalisePhoneNumber('+4402079460000')).toEqual({ ok: true, e164: '+442079460000' });
+    expect(normalisePhoneNumber('+49030123456789')).toEqual({ ok: true, e164: '+4930123456789' });
+  });
+
+  it("refuses a number that does not fit its country's numbering plan", () => {
+    expect(normalisePhoneNumber('+1 (011) 555-0100')).toMatchObject({ ok: false, reason: 'invalid_national_number' });
+    expect(normalisePhoneNumber('+1 (123) 555-0100')).toMatchObject({ ok: false, reason: 'invalid_national_number' });
+  });
+
+  it('refuses a country calling code that does not exist', () => {
+    expect(normalisePhoneNumber('+999 1234 5678')).toMatchObject({ ok: false, reason: 'invalid_country_calling_code' });
   });
 
   it('keeps the leading 0 of an Italian national number', () => {
@@ -65,25 +92,25 @@ describe('normalisePhoneNumber', () => {
     expect(normalisePhoneNumber('0301234567', '0049')).toMatchObject({ ok: false, reason: 'invalid_country_calling_code' });
   });
 
-  it('enforces the E.164 length of 8 to 15 digits', () => {
-    expect(normalisePhoneNumber('+4930123')).toMatchObject({ ok: false, reason: 'too_short' });
+  it("enforces the country's lengths and E.164's 15 digits", () => {
+    expect(normalisePhoneNumber('+49301')).toMatchObject({ ok: false, reason: 'too_short' });
     expect(normalisePhoneNumber('+49301234')).toEqual({ ok: true, e164: '+49301234' });
     expect(normalisePhoneNumber('+493012345678901')).toEqual({ ok: true, e164: '+493012345678901' });
     expect(normalisePhoneNumber('+4930123456789012')).toMatchObject({ ok: false, reason: 'too_long' });
   });
 
   it('refuses a North American number without exactly 10 national digits', () => {
-    expect(normalisePhoneNumber('(415) 555-010')).toMatchObject({ ok: false, reason: 'invalid_national_number' });
-    expect(normalisePhoneNumber('+1 415 555 01000')).toMatchObject({ ok: false, reason: 'invalid_national_number' });
-    expect(normalisePhoneNumber('020 7946 0000')).toMatchObject({ ok: false, reason: 'invalid_national_number' });
+    expect(normalisePhoneNumber('(415) 555-010')).toMatchObject({ ok: false, reason: 'too_short' });
+    expect(normalisePhoneNumber('+1 415 555 01000')).toMatchObject({ ok: false, reason: 'too_long' });
+    expect(normalisePhoneNumber('020 7946 0000')).toMatchObject({ ok: false, reason: 'too_long' });
   });
 
   it('refuses a national number that is only a trunk prefix', () => {
-    expect(normalisePhoneNumber('0', '49')).toMatchObject({ ok: false, reason: 'invalid_national_number' });
+    expect(normalisePhoneNumber('0', '49')).toMatchObject({ ok: false, reason: 'too_short' });
   });
 
   it('reads a leading 00 as the international prefix even with a non-1 default', () => {
-    expect(normalisePhoneNumber('0 0301234567', '49')).toEqual({ ok: true, e164: '+301234567' });
+    expect(normalisePhoneNumber('00 30 21 0123 4567', '49')).toEqual({ ok: true, e164: '+302101234567' });
   });
 
   it('explains every refusal in words', () => {
@@ -128,7 +155,7 @@ describe('validateInboxSmsNumber', () => {
   });
 
   it('refuses a malformed phone number with its normalisation reason', () => {
-    expect(validateInboxSmsNumber('+1 415')).toMatchObject({ ok: false, reason: 'invalid_national_number' });
+    expect(validateInboxSmsNumber('+1 415')).toMatchObject({ ok: false, reason: 'too_short' });
     expect(validateInboxSmsNumber('ACME-SHOP')).toMatchObject({ ok: false, reason: 'invalid_characters' });
   });
 });

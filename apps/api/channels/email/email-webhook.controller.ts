@@ -6,6 +6,7 @@ import { EmailReceiver, EmailRejected } from '../../../../libs/email/email-recei
 import { parseInboundEmail, UnreadableEmail } from '../../../../libs/email/inbound-email.js';
 import { CurrentPrincipal, IntegrationOnly, type IntegrationPrincipal } from '../../auth/principal.js';
 import { ApiError, ApiErrorBody } from '../../common/api-error.js';
+import { AcceptsContentTypes } from '../../common/content-type.guard.js';
 import { APP_CONFIG } from '../../tokens.js';
 
 const RAW_MESSAGE_TYPES = ['message/rfc822', 'application/octet-stream', 'text/plain'];
@@ -31,6 +32,7 @@ export class EmailWebhookController {
   ) {}
 
   @Post('raw')
+  @AcceptsContentTypes('*') // checked below: the raw message, never JSON
   @HttpCode(202)
   @IntegrationOnly()
   @ApiOperation({ summary: 'Receive one raw email (Content-Type: message/rfc822); it lands in its thread\'s ticket' })

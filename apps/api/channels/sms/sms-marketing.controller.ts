@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Inject, Post, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { normalisePhoneNumber } from '../../../../libs/domain/phone.js';
 import type { SmsConsent } from '../../../../libs/domain/sms-consent.js';
 import type { Orm } from '../../../../libs/persistence/orm.js';
@@ -10,6 +10,7 @@ import { CurrentPrincipal, IntegrationOnly, type IntegrationPrincipal } from '..
 import { ApiError, ApiErrorBody } from '../../common/api-error.js';
 import { ORM } from '../../tokens.js';
 import { marketingSendId } from './twilio-webhook.controller.js';
+import { IsDateTime } from '../../common/date-time.validator.js';
 
 const CONSENTS: SmsConsent[] = ['marketing', 'transactional', 'none'];
 
@@ -19,7 +20,7 @@ class MarketingSendBody {
   @ApiPropertyOptional({ description: 'The flow that sent it' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) flowId?: string;
   @ApiPropertyOptional({ description: 'Twilio MessageSid of the send: posting it again is one send, and its status callbacks update it' })
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) messageSid?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'When it was sent; now when omitted' }) @IsOptional() @IsISO8601({ strict: true }) sentAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When it was sent; now when omitted' }) @IsOptional() @IsDateTime() sentAt?: string;
 }
 
 class MarketingSendDto {

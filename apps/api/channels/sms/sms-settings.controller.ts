@@ -25,7 +25,8 @@ import { validateAutoResponderTemplate, type SmsAutoResponderAudience } from '..
 import { validateInboxSmsNumber } from '../../../../libs/domain/phone.js';
 import { normaliseSmsKeywordText } from '../../../../libs/domain/sms-keywords.js';
 import type { Orm } from '../../../../libs/persistence/orm.js';
-import { findSmsChannel, saveSmsChannel, smsWebhookPaths } from '../../../../libs/sms/sms-channels.js';
+import { secretBoxFrom, SecretBoxError, type SecretBox } from '../../../../libs/secrets/secret-box.js';
+import { findSmsConnection, saveSmsChannel, smsWebhookPaths } from '../../../../libs/sms/sms-channels.js';
 import { CurrentPrincipal, type AgentPrincipal } from '../../auth/principal.js';
 import { ApiError, ApiErrorBody } from '../../common/api-error.js';
 import { AccountSettingsService } from '../../settings/account-settings.service.js';
@@ -141,7 +142,7 @@ export class SmsSettingsController {
   @ApiOperation({ summary: 'The Twilio connection and the webhook URLs to configure at Twilio (the auth token is never shown)' })
   @ApiOkResponse({ type: TwilioConnectionDto })
   async connection(@CurrentPrincipal() principal: AgentPrincipal): Promise<TwilioConnectionDto> {
-    const channel = await findSmsChannel(this.orm, principal.accountId);
+    const channel = await findSmsConnection(this.orm, principal.accountId);
     return this.connectionDto(principal.accountId, channel?.accountSid ?? null, channel?.inboxNumber ?? null);
   }
 
@@ -153,8 +154,18 @@ export class SmsSettingsController {
     assertManager(principal);
     const number = validateInboxSmsNumber(body.inboxNumber);
     if (!number.ok) throw ApiError.badRequest(`inboxNumber: ${number.message}`, 'inboxNumber');
-    await saveSmsChannel(this.orm, { accountId: principal.accountId, accountSid: body.accountSid, authToken: body.authToken, inboxNumber: number.e164 });
+    await saveSmsChannel(this.orm, this.secrets(), { accountId: principal.accountId, accountSid: body.accountSid, authToken: body.authToken, inboxNumber: number.e164 });
     return this.connectionDto(principal.accountId, body.accountSid, number.e164);
+  }
+
+  /** The auth token is stored sealed: without SECRETS_KEYRING the connection cannot be saved. */
+  private secrets(): SecretBox {
+    try {
+      return secretBoxFrom(this.config);
+    } catch (error) {
+      if (error instanceof SecretBoxError) throw ApiError.unavailable('the Twilio auth token cannot be stored sealed: set SECRETS_KEYRING');
+      throw error;
+    }
   }
 
   private connectionDto(accountId: string, accountSid: string | null, inboxNumber: string | null): TwilioConnectionDto {

@@ -8,11 +8,14 @@ import { normalisePhoneNumber } from '../../../../libs/domain/phone.js';
 import { classifySmsKeyword } from '../../../../libs/domain/sms-keywords.js';
 import { InboundIngestion } from '../../../../libs/ingestion/inbound-ingestion.js';
 import type { Orm } from '../../../../libs/persistence/orm.js';
+import { storableText } from '../../../../libs/persistence/storable-text.js';
 import { deliveryStatusFromTwilio, progressOf, progressSql, twilioErrorText } from '../../../../libs/sms/delivery-status.js';
+import { secretBoxFrom, SecretBoxError } from '../../../../libs/secrets/secret-box.js';
 import { findSmsChannel, type SmsChannel } from '../../../../libs/sms/sms-channels.js';
 import { applyConsentKeyword, ensureSmsProfile } from '../../../../libs/sms/sms-profiles.js';
 import { Public } from '../../auth/principal.js';
 import { ApiError } from '../../common/api-error.js';
+import { AcceptsContentTypes } from '../../common/content-type.guard.js';
 import { AccountSettingsService } from '../../settings/account-settings.service.js';
 import { APP_CONFIG, ORM } from '../../tokens.js';
 
@@ -22,6 +25,14 @@ function twiml(reply?: string): string {
   const response = new twilio.twiml.MessagingResponse();
   if (reply) response.message(reply);
   return response.toString();
+}
+
+/**
+ * Twilio cannot be answered "fix it": characters PostgreSQL cannot store (NUL, unpaired surrogates) become
+ * U+FFFD in every parameter, so the text is kept (docs/api.md, "Characters PostgreSQL cannot store").
+ */
+function storableParams(params: TwilioParams): TwilioParams {
+  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, value === undefined ? value : storableText(value)]));
 }
 
 /** MMS: the media URLs follow the text, one per line, so the thread shows them. */
@@ -37,6 +48,7 @@ function textWithMedia(params: TwilioParams): string {
  * parameters; anything unsigned or signed wrongly is refused with 403 before it is looked at.
  */
 @ApiExcludeController()
+@AcceptsContentTypes('application/x-www-form-urlencoded')
 @Controller('webhooks/twilio/sms')
 export class TwilioWebhookController {
   constructor(
@@ -56,6 +68,7 @@ export class TwilioWebhookController {
   @Header('Content-Type', 'text/xml')
   async inbound(@Param('accountId') accountId: string, @Req() request: Request, @Body() params: TwilioParams): Promise<string> {
     await this.authenticate(accountId, request, params);
+    params = storableParams(params); // after the signature, which is over what Twilio sent
     const messageSid = params.MessageSid ?? params.SmsSid;
     if (!messageSid) throw ApiError.badRequest('MessageSid is missing', 'MessageSid');
     const from = normalisePhoneNumber(params.From ?? '');
@@ -73,7 +86,8 @@ export class TwilioWebhookController {
     const body = textWithMedia(params);
     if (body === '') return twiml();
     await ensureSmsProfile(this.orm, accountId, phone);
-    await this.ingestion.ingest({ accountId, channel: 'sms', externalId: messageSid, body, sender: { phone } });
+    // Twilio cannot tell the texter about a refusal: characters PostgreSQL cannot store are replaced, the text is kept.
+    await this.ingestion.ingest({ accountId, channel: 'sms', externalId: messageSid, body, sender: { phone }, unstorableText: 'replace' });
     return twiml();
   }
 
@@ -87,6 +101,7 @@ export class TwilioWebhookController {
   @Header('Content-Type', 'text/xml')
   async status(@Param('accountId') accountId: string, @Req() request: Request, @Body() params: TwilioParams): Promise<string> {
     await this.authenticate(accountId, request, params);
+    params = storableParams(params); // after the signature, which is over what Twilio sent
     const messageSid = params.MessageSid ?? params.SmsSid;
     const status = deliveryStatusFromTwilio(params.MessageStatus ?? params.SmsStatus ?? '');
     if (!messageSid || !status) return twiml();
@@ -120,7 +135,14 @@ export class TwilioWebhookController {
   }
 
   private async authenticate(accountId: string, request: Request, params: TwilioParams): Promise<SmsChannel> {
-    const channel = await findSmsChannel(this.orm, accountId);
+    let channel: SmsChannel | null;
+    try {
+      channel = await findSmsChannel(this.orm, secretBoxFrom(this.config), accountId);
+    } catch (error) {
+      // The sealed auth token cannot be opened (no SECRETS_KEYRING, unknown key id): the message names no value.
+      if (error instanceof SecretBoxError) throw ApiError.unavailable(`cannot check the signature: ${error.message}`);
+      throw error;
+    }
     const signature = request.header('x-twilio-signature');
     const url = `${this.config.publicUrl.replace(/\/+$/, '')}${request.originalUrl}`;
     if (!channel || !signature || !twilio.validateRequest(channel.authToken, signature, url, params)) {
