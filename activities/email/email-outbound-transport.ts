@@ -41,19 +41,35 @@ async function deliverEmailReply({ orm, mail }: { orm: Orm; mail: MailTransport 
   // The mail left in an earlier attempt whose result was not recorded: it is not sent again.
   if (previous?.send_state === 'sent') return { status: 'sent', externalId: previous.rfc_message_id };
 
-  const [customerMail] = await em.execute<CustomerMail[]>(
+  const [mailRow] = await em.execute<CustomerMail[]>(
     `SELECT rfc_message_id, reference_ids, from_address, support_address, subject, thread_key FROM email_messages
      WHERE ticket_id = ? AND direction = 'inbound' ORDER BY cardinality(automated_reasons) = 0 DESC, created_at DESC LIMIT 1`,
     [delivery.ticketId],
   );
-  if (!customerMail?.from_address) return { status: 'failed', error: 'the ticket has no email from the customer to reply to' };
+  // A ticket created through the integration API (POST /integration/messages) has no mail of the customer:
+  // the reply goes to the ticket's customer_email, with the ticket's subject and no In-Reply-To.
+  const customerMail = mailRow?.from_address ? mailRow : undefined;
+  let recipient = customerMail?.from_address ?? null;
+  let ticketSubject: string | null = null;
+  if (!customerMail) {
+    const [ticket] = await em.execute<{ customer_email: string | null; subject: string | null }[]>(
+      'SELECT customer_email, subject FROM tickets WHERE id = ? AND account_id = ?',
+      [delivery.ticketId, delivery.accountId],
+    );
+    recipient = ticket?.customer_email ?? null;
+    ticketSubject = ticket?.subject ?? null;
+  }
+  if (!recipient) return { status: 'failed', error: 'the ticket has no email address of the customer to reply to' };
   const settings = await readEmailSettings(orm, delivery.accountId);
-  const from = replyAddress(settings, [customerMail.support_address]);
+  const from = replyAddress(settings, customerMail ? [customerMail.support_address] : []);
   if (!from) return { status: 'failed', error: 'the account has no support address to send from (settings: email.supportAddresses)' };
 
   const ourMessageId = `${delivery.messageId}@${from.slice(from.lastIndexOf('@') + 1)}`;
-  const references = [...customerMail.reference_ids, customerMail.rfc_message_id].slice(-MAX_REFERENCES);
-  const subject = replySubject(customerMail.subject);
+  const references = customerMail ? [...customerMail.reference_ids, customerMail.rfc_message_id].slice(-MAX_REFERENCES) : [];
+  const subject = replySubject(customerMail ? customerMail.subject : ticketSubject);
+  // Without a customer mail there is no mail thread yet: the row is kept under the ticket's id, and our
+  // Message-ID is not registered as a thread (a customer's answer to it starts from its own Message-ID).
+  const threadKey = customerMail?.thread_key ?? `ticket:${delivery.ticketId}`;
   const text = settings.signature ? `${delivery.body}\n\n-- \n${settings.signature}` : delivery.body;
   await em.transactional(async (tx) => {
     await tx.execute(
@@ -62,26 +78,27 @@ async function deliverEmailReply({ orm, mail }: { orm: Orm; mail: MailTransport 
        VALUES (?, ?, ?, ?, 'outbound', ?, ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ?, ?, ARRAY[?]::text[], ?, ?, ?, 'sending', now())
        ON CONFLICT (message_id) DO NOTHING`,
       [
-        delivery.messageId, delivery.accountId, delivery.ticketId, customerMail.thread_key, ourMessageId, customerMail.rfc_message_id,
-        JSON.stringify(references), from, settings.senderName, customerMail.from_address, from, subject, text,
+        delivery.messageId, delivery.accountId, delivery.ticketId, threadKey, ourMessageId, customerMail?.rfc_message_id ?? null,
+        JSON.stringify(references), from, settings.senderName, recipient, from, subject, text,
       ],
     );
-    await tx.execute(
-      'INSERT INTO email_message_ids (account_id, message_id_key, thread_key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-      [delivery.accountId, ourMessageId, customerMail.thread_key],
-    );
+    if (customerMail) {
+      await tx.execute(
+        'INSERT INTO email_message_ids (account_id, message_id_key, thread_key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+        [delivery.accountId, ourMessageId, customerMail.thread_key],
+      );
+    }
   });
 
   try {
     await mail.send({
       accountId: delivery.accountId,
       from: settings.senderName ? `"${settings.senderName.replace(/["\\]/g, '\\$&')}" <${from}>` : from,
-      to: [customerMail.from_address],
+      to: [recipient],
       subject,
       text,
       messageId: `<${ourMessageId}>`,
-      inReplyTo: `<${customerMail.rfc_message_id}>`,
-      references: references.map((id) => `<${id}>`),
+      ...(customerMail ? { inReplyTo: `<${customerMail.rfc_message_id}>`, references: references.map((id) => `<${id}>`) } : {}),
     });
   } catch (error) {
     const failure = error as SmtpFailure;

@@ -1,11 +1,12 @@
 import { DEFAULT_ATTRIBUTION_WINDOW_MS } from './attribution.js';
-import { DEFAULT_SMS_AUTO_RESPONDER_SETTINGS, type SmsAutoResponderSettings } from './auto-responder.js';
-import type { OfficeHours } from './office-hours.js';
+import { DEFAULT_SMS_AUTO_RESPONDER_SETTINGS, validateAutoResponderTemplate, type SmsAutoResponderAudience, type SmsAutoResponderSettings } from './auto-responder.js';
+import { validateOfficeHours, type OfficeHours } from './office-hours.js';
 import { DEFAULT_SMS_KEYWORDS } from './sms-keywords.js';
 
 /**
  * Per-account settings (SPEC §7), stored as one JSON document per account. Each channel owns a
- * section; a section missing from storage (or a key missing from a section) takes its default.
+ * section; a section missing from storage (or a key missing from a section, or a stored value that is
+ * not valid) takes its default (`resolveAccountSettings`).
  */
 export interface AccountSettings {
   /** General: the unread badge for agents. */
@@ -92,16 +93,100 @@ export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
   webChat: DEFAULT_WEB_CHAT_SETTINGS,
 };
 
+export const SMS_AUTO_RESPONDER_AUDIENCES: readonly SmsAutoResponderAudience[] = ['everyone', 'non_consented'];
+
 type Stored = { [key: string]: unknown };
 
 const isSection = (value: unknown): value is Stored => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Defaults overlaid with what is stored, section by section (one level deep). */
-export function resolveAccountSettings(stored: Stored | null | undefined): AccountSettings {
-  const resolved: Stored = { ...DEFAULT_ACCOUNT_SETTINGS };
-  for (const [key, value] of Object.entries(stored ?? {})) {
-    const fallback = resolved[key];
-    resolved[key] = isSection(fallback) && isSection(value) ? { ...fallback, ...value } : value;
+/** Whether a stored value is one the code can use; a value that is not takes the key's default. */
+type Check = (value: unknown) => boolean;
+
+const isBoolean: Check = (value) => typeof value === 'boolean';
+const isText: Check = (value) => typeof value === 'string' && value.trim() !== '';
+const isNullableText: Check = (value) => value === null || typeof value === 'string';
+const isTextList: Check = (value) => Array.isArray(value) && value.every((item) => typeof item === 'string' && item.trim() !== '');
+const isIntegerIn =
+  (min: number, max: number): Check =>
+  (value) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+const isOfficeHours: Check = (value) => {
+  if (value === null) return true;
+  if (!isSection(value)) return false;
+  try {
+    return validateOfficeHours(value as unknown as OfficeHours).length === 0;
+  } catch {
+    return false;
   }
-  return resolved as unknown as AccountSettings;
+};
+
+/** Limits shared with the PATCH bodies that write them. */
+export const MAX_VISITOR_TOKEN_TTL_HOURS = 24 * 90;
+export const MAX_ATTRIBUTION_WINDOW_HOURS = 720;
+
+type Schema<T> = { [K in keyof T]: Check };
+
+const AUTO_RESPONDER_SCHEMA: Schema<SmsAutoResponderSettings> = {
+  enabled: isBoolean,
+  audience: (value) => SMS_AUTO_RESPONDER_AUDIENCES.includes(value as SmsAutoResponderAudience),
+  template: (value) => typeof value === 'string' && validateAutoResponderTemplate(value).length === 0,
+};
+
+const WEB_CHAT_SCHEMA: Schema<WebChatSettings> = {
+  followUpFromAddress: isNullableText,
+  officeHours: isOfficeHours,
+  onlineAutoResponse: isNullableText,
+  offlineAutoResponse: isNullableText,
+  visitorTokenTtlHours: isIntegerIn(1, MAX_VISITOR_TOKEN_TTL_HOURS),
+};
+
+const EMAIL_SCHEMA: Schema<EmailSettings> = {
+  supportAddresses: isTextList,
+  forwardingAddresses: isTextList,
+  senderName: isNullableText,
+  signature: isNullableText,
+};
+
+const SMS_SCHEMA: Schema<SmsSettings> = {
+  optOutKeywords: (value) => isTextList(value) && (value as string[]).length > 0,
+  optInKeywords: isTextList,
+  helpKeywords: isTextList,
+  helpText: isText,
+  autoResponder: isSection, // then key by key: AUTO_RESPONDER_SCHEMA
+  organizationPrefix: isNullableText,
+  contactEmail: isNullableText,
+  teamNotificationsEnabled: isBoolean,
+  teamNotificationRecipients: isTextList,
+  linkShorteningEnabled: isBoolean,
+  attributionWindowHours: isIntegerIn(1, MAX_ATTRIBUTION_WINDOW_HOURS),
+};
+
+function resolveSection<T extends object>(schema: Schema<T>, defaults: T, stored: unknown): T {
+  const source: Stored = isSection(stored) ? stored : {};
+  const resolved: Stored = {};
+  for (const [key, check] of Object.entries(schema) as [string, Check][]) {
+    const value = source[key];
+    resolved[key] = value !== undefined && check(value) ? value : structuredClone((defaults as Stored)[key]);
+  }
+  return resolved as T;
+}
+
+function resolveSmsSection(stored: unknown): SmsSettings {
+  const sms = resolveSection(SMS_SCHEMA, DEFAULT_ACCOUNT_SETTINGS.sms, stored);
+  return { ...sms, autoResponder: resolveSection(AUTO_RESPONDER_SCHEMA, DEFAULT_ACCOUNT_SETTINGS.sms.autoResponder, sms.autoResponder) };
+}
+
+/**
+ * Defaults overlaid with what is stored, key by key (one level deep into each section). Only known keys
+ * are read, and a stored value of the wrong type or out of range (written before the PATCH bodies refused
+ * it, or by hand) takes that key's default, so the result always matches the documented schema.
+ */
+export function resolveAccountSettings(stored: Stored | null | undefined): AccountSettings {
+  const source: Stored = stored ?? {};
+  return {
+    unreadNotificationEnabled: isBoolean(source.unreadNotificationEnabled) ? (source.unreadNotificationEnabled as boolean) : DEFAULT_ACCOUNT_SETTINGS.unreadNotificationEnabled,
+    email: resolveSection(EMAIL_SCHEMA, DEFAULT_ACCOUNT_SETTINGS.email, source.email),
+    sms: resolveSmsSection(source.sms),
+    webChat: resolveSection(WEB_CHAT_SCHEMA, DEFAULT_ACCOUNT_SETTINGS.webChat, source.webChat),
+  };
 }

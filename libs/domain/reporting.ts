@@ -13,15 +13,21 @@ export const REOPEN_REASONS = ['inbound_message', 'agent'] as const;
 /** A `reopened` event without a reason (none are written today) is counted under this key. */
 export const UNKNOWN_REOPEN_REASON = 'unknown';
 
+/** The period of a report that names no `from`: this many days up to `to` (now when `to` is omitted too). */
+export const DEFAULT_REPORT_DAYS = 30;
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type ReportPeriod = { ok: true; from: Date; to: Date } | { ok: false; field: 'from' | 'to'; message: string };
 
-/** A half-open period [from, to): both ISO 8601 date-times, from before to, at most MAX_REPORT_DAYS long. */
-export function validateReportPeriod(from: string, to: string): ReportPeriod {
-  const fromMs = Date.parse(from);
+/**
+ * A half-open period [from, to): both ISO 8601 date-times, from before to, at most MAX_REPORT_DAYS long.
+ * `to` omitted is `now`; `from` omitted is DEFAULT_REPORT_DAYS days before `to`.
+ */
+export function validateReportPeriod(from: string | undefined, to: string | undefined, now: Date = new Date()): ReportPeriod {
+  const toMs = to === undefined ? now.getTime() : Date.parse(to);
+  const fromMs = from === undefined ? toMs - DEFAULT_REPORT_DAYS * DAY_MS : Date.parse(from);
   if (Number.isNaN(fromMs)) return { ok: false, field: 'from', message: 'from must be an ISO 8601 date-time' };
-  const toMs = Date.parse(to);
   if (Number.isNaN(toMs)) return { ok: false, field: 'to', message: 'to must be an ISO 8601 date-time' };
   if (toMs <= fromMs) return { ok: false, field: 'to', message: 'to must be after from' };
   if (toMs - fromMs > MAX_REPORT_DAYS * DAY_MS) return { ok: false, field: 'to', message: `the period must be at most ${MAX_REPORT_DAYS} days` };

@@ -48,6 +48,15 @@ describe('the accounts CLI', () => {
     });
   });
 
+  it('prints only the JSON on stdout through `npm run --silent cli -- … --json`, as the README says', async () => {
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries({ ...process.env, DATABASE_URL: url })) if (value !== undefined) env[key] = value;
+    // npm runs the script with the `node` first on PATH: the one the tests run on.
+    env.PATH = `${path.dirname(process.execPath)}${path.delimiter}${env.PATH ?? ''}`;
+    const { stdout } = await run('npm', ['run', '--silent', 'cli', '--', 'create-account', '--name', 'Quiet', '--owner-email', 'owner@quiet.test', '--json'], { env });
+    expect(JSON.parse(stdout)).toMatchObject({ accountId: expect.any(String), ownerToken: expect.stringMatching(/^inbox_/) });
+  });
+
   it('migrates, creates an account and a user, and prints tokens that authenticate', async () => {
     expect(await cli(['migrate'], { DATABASE_URL: url })).toMatchObject({ code: 0, stdout: expect.stringContaining('up to date') });
 

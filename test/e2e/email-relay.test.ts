@@ -102,7 +102,7 @@ describe('email replies through an SMTP relay', () => {
     expect(sent[0]!.parsed.from?.value[0]?.address).toBe('support@relay.test');
   });
 
-  it('shows a refused delivery on the message, and one for a ticket with no email to answer', async () => {
+  it('shows a refused delivery on the message, and answers a ticket the integration API opened at its customer address', async () => {
     const gone = await inbound('gone@customer.test', 'gone-1@customer.test');
     const refused = await reply(gone.ticketId, 'Hello?');
     expect(await delivery(gone.ticketId, refused)).toMatchObject({ deliveryStatus: 'failed', deliveryError: expect.stringContaining('550') });
@@ -113,8 +113,11 @@ describe('email replies through an SMTP relay', () => {
       body: JSON.stringify({ channel: 'email', externalId: 'api-1', body: 'no mail behind me', sender: { email: 'api@customer.test' } }),
     });
     const { ticketId } = (await integration.json()) as { ticketId: string };
-    const orphan = await reply(ticketId, 'Hello?');
-    expect(await delivery(ticketId, orphan)).toMatchObject({ deliveryStatus: 'failed', deliveryError: 'the ticket has no email from the customer to reply to' });
+    const answer = await reply(ticketId, 'Hello?');
+    expect(await delivery(ticketId, answer)).toMatchObject({ deliveryStatus: 'sent', deliveryError: null });
+    const sent = relayed.filter((mail) => mail.to.includes('api@customer.test'));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.parsed.inReplyTo).toBeUndefined();
   });
 
   it('offers STARTTLS on the ingress when a certificate is configured', async () => {

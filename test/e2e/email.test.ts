@@ -106,6 +106,35 @@ describe('email channel: SMTP ingress, threading, replies (dev server + PostgreS
     expect(caughtSecond.headers.references).toBe(`<first-${sequence}@customer.test> ${caught.headers['message-id']} ${answerId}`);
   });
 
+  it('replies once to an email ticket created through POST /integration/messages, to its customer_email, without In-Reply-To', async () => {
+    const grace = customerAddress();
+    const inbound = await call('POST', '/integration/messages', brand.integrationToken, {
+      channel: 'email', externalId: `api-${sequence}`, body: 'Where is my parcel?', subject: 'Parcel', sender: { email: grace, name: 'Grace' },
+    });
+    expect(inbound.status).toBe(202);
+    const { ticketId } = inbound.body as { ticketId: string };
+    await eventually(async () => ((await ticket(ticketId))?.status === 'open' ? true : undefined), 'the ticket');
+
+    const reply = await post(`/tickets/${ticketId}/replies`, { body: 'It left the warehouse today.' });
+    expect(reply.status).toBe(201);
+    const delivered = await eventually(async () => {
+      const message = (await messagesOf(ticketId)).find((candidate) => candidate.id === reply.body.messageId);
+      return message?.deliveryStatus === 'sent' || message?.deliveryStatus === 'failed' ? message : undefined;
+    }, 'the reply to be delivered');
+    expect(delivered).toMatchObject({ deliveryStatus: 'sent', deliveryError: null });
+
+    const caught = (await mailbox()).filter((mail) => mail.to.includes(grace));
+    expect(caught).toHaveLength(1);
+    expect(caught[0]!.headers.from).toBe('Brand Support <support@brand.test>');
+    expect(caught[0]!.subject).toBe('Re: Parcel');
+    expect(caught[0]!.headers['in-reply-to']).toBeUndefined();
+    expect(caught[0]!.headers.references).toBeUndefined();
+    expect(caught[0]!.text).toContain('It left the warehouse today.');
+    // A sent reply is not sent again.
+    expect((await post(`/tickets/${ticketId}/messages/${reply.body.messageId}/retry`)).status).toBe(409);
+    expect((await mailbox()).filter((mail) => mail.to.includes(grace))).toHaveLength(1);
+  });
+
   it('starts a new ticket for a new subject without references, and keeps one message for a duplicate delivery', async () => {
     const bob = customerAddress();
     const first = await send({ from: bob, subject: 'Order 1001', text: 'Where is it?', messageId: `<order-${sequence}@customer.test>` });

@@ -133,6 +133,15 @@ describe('input hardening: characters PostgreSQL cannot store, clear validation 
     expect(await get('/tickets?createdTo=2026-01-01T00:00:00-05:00')).toMatchObject({ status: 200 });
   });
 
+  it('refuses a marketing send whose sentAt is in the future (beyond 5 minutes of clock skew) with a 400 naming sentAt', async () => {
+    const send = (sentAt: Date) =>
+      call('POST', '/integration/sms/sends', { token: brand.integrationToken, body: { phone: '+14155550123', campaignId: 'spring', sentAt: sentAt.toISOString() } });
+    expect(await send(new Date(Date.now() + 3600 * 1000))).toMatchObject({ status: 400, body: { error: 'validation_failed', field: 'sentAt' } });
+    expect(await send(new Date(Date.now() + 6 * 60 * 1000))).toMatchObject({ status: 400, body: { field: 'sentAt' } });
+    expect((await send(new Date(Date.now() + 60 * 1000))).status).toBe(201);
+    expect((await send(new Date(Date.now() - 3600 * 1000))).status).toBe(201);
+  });
+
   it('answers 400 for JSON nested 5,000 deep', async () => {
     const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
     const response = await fetch(`${stack.baseUrl}/integration/messages`, {

@@ -225,8 +225,7 @@ describe('reporting: GET /reports/summary (dev server + PostgreSQL)', () => {
       expect(response.body.error).toBe('validation_failed');
       return response.body.field;
     };
-    expect(await field(`to=${to.toISOString()}`)).toBe('from');
-    expect(await field(`from=${from.toISOString()}`)).toBe('to');
+    expect(await field(`from=${new Date(to.getTime() + 3600 * 1000).toISOString()}`)).toBe('to');
     expect(await field(`from=yesterday&to=${to.toISOString()}`)).toBe('from');
     expect(await field(`from=${from.toISOString()}&to=soon`)).toBe('to');
     expect(await field(period(to, from))).toBe('to');
@@ -234,6 +233,19 @@ describe('reporting: GET /reports/summary (dev server + PostgreSQL)', () => {
     expect(await field(period(new Date(to.getTime() - 367 * 24 * 3600 * 1000), to))).toBe('to');
     expect(await field(`${period(from, to)}&channel=email,fax`)).toBe('channel');
     expect((await report(period(new Date(to.getTime() - 366 * 24 * 3600 * 1000), to))).status).toBe(200);
+  });
+
+  it('reports the last 30 days up to now when the period is omitted', async () => {
+    const before = Date.now();
+    const response = await report('');
+    expect(response.status).toBe(200);
+    const { from, to } = response.body.period as { from: string; to: string };
+    expect(Date.parse(to)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(to)).toBeLessThanOrEqual(Date.now() + 1000);
+    expect(Date.parse(to) - Date.parse(from)).toBe(30 * 24 * 3600 * 1000);
+    const onlyTo = await report(`to=${encodeURIComponent('2026-02-01T00:00:00.000Z')}`);
+    expect(onlyTo.status).toBe(200);
+    expect(onlyTo.body.period).toEqual({ from: '2026-01-02T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' });
   });
 
   it('is for agents of the account only', async () => {

@@ -171,6 +171,18 @@ describe('tickets through the REST API (dev server + PostgreSQL)', () => {
     expect(page2.body.tickets[0].id).not.toBe(page1.body.tickets[1].id);
   });
 
+  it('finds a ticket by the customer\'s email or phone, the phone however it is written', async () => {
+    const byEmail = await inbound({ channel: 'email', sender: { email: 'Wanda.Lookup@example.com' }, subject: 'Hello', body: 'nothing to see' });
+    const byPhone = await inbound({ channel: 'sms', sender: { phone: '+14155550144' }, body: 'nothing either' });
+    await listed('all', byEmail.ticketId, true);
+    await listed('all', byPhone.ticketId, true);
+    expect(await ids('all', '&q=wanda.lookup')).toEqual([byEmail.ticketId]);
+    expect(await ids('all', `&q=${encodeURIComponent('wanda.lookup@example.com')}`)).toEqual([byEmail.ticketId]);
+    expect(await ids('all', `&q=${encodeURIComponent('+14155550144')}`)).toEqual([byPhone.ticketId]);
+    expect(await ids('all', `&q=${encodeURIComponent('(415) 555-0144')}`)).toEqual([byPhone.ticketId]);
+    expect(await ids('all', '&q=5550144')).toEqual([byPhone.ticketId]);
+  });
+
   it('counts unread tickets per agent and lets the account turn the badge off', async () => {
     const { ticketId } = await inbound({ channel: 'sms', sender: { phone: '+14155550188' } });
     await listed('unassigned', ticketId, true);

@@ -1,6 +1,9 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
+/** Seconds a client is told to wait (`Retry-After`) before retrying after a 503. */
+export const RETRY_AFTER_SECONDS = 5;
+
 /** The one error shape of the API. */
 export class ApiErrorBody {
   @ApiProperty({ example: 400 }) statusCode!: number;

@@ -1,7 +1,10 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { ConnectionException } from '@mikro-orm/core';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
+import { isGrpcDeadlineError, isGrpcServiceError } from '@temporalio/client';
 import type { Response } from 'express';
 import { createLogger } from '../../../libs/logger/logger.js';
-import { ApiError, type ApiErrorBody } from './api-error.js';
+import { ApiError, RETRY_AFTER_SECONDS, type ApiErrorBody } from './api-error.js';
 
 const log = createLogger('api');
 
@@ -27,12 +30,55 @@ export class ErrorShapeFilter implements ExceptionFilter {
     if (body.statusCode >= 500 && body.statusCode !== HttpStatus.SERVICE_UNAVAILABLE) {
       log.error('unhandled error', { error: exception instanceof Error ? exception.stack : String(exception) });
     }
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     response.status(body.statusCode).json(body);
   }
 }
 
+/** The error and its causes (Temporal's ServiceError and MikroORM's exceptions wrap the driver's error), nearest first. */
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let current = error; current !== undefined && current !== null && chain.length < 5; current = (current as { cause?: unknown }).cause) {
+    chain.push(current);
+    if (current instanceof AggregateError) chain.push(...current.errors);
+  }
+  return chain;
+}
+
+/** gRPC codes meaning Temporal could not be reached, was overloaded, or did not answer in time. */
+const TEMPORAL_UNAVAILABLE_CODES = new Set<number>([GrpcStatus.UNAVAILABLE, GrpcStatus.RESOURCE_EXHAUSTED, GrpcStatus.DEADLINE_EXCEEDED]);
+
+function isTemporalUnavailable(error: unknown): boolean {
+  if (isGrpcDeadlineError(error)) return true;
+  return causeChain(error).some((cause) => isGrpcServiceError(cause) && TEMPORAL_UNAVAILABLE_CODES.has(cause.code));
+}
+
+/**
+ * Socket errors of a lost or refused database connection, and PostgreSQL's SQLSTATEs of class 08
+ * (connection exception) and 57P01-57P03 (admin/crash shutdown, cannot connect now: a restart).
+ */
+const DATABASE_CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', '57P01', '57P02', '57P03']);
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  return causeChain(error).some((cause) => {
+    if (cause instanceof ConnectionException) return true;
+    const code = (cause as { code?: unknown } | null)?.code;
+    return typeof code === 'string' && (DATABASE_CONNECTION_CODES.has(code) || code.startsWith('08'));
+  });
+}
+
 function toErrorBody(exception: unknown): ApiErrorBody {
   if (!(exception instanceof HttpException)) {
+    if (isDatabaseUnavailable(exception)) {
+      return ApiError.unavailable(
+        'the database is not reachable right now (restarting?); reads are safe to retry, and so are actions sent with an Idempotency-Key',
+      ).getResponse() as ApiErrorBody;
+    }
+    if (isTemporalUnavailable(exception)) {
+      return ApiError.unavailable(
+        'Temporal is not reachable right now; reads are safe to retry, and so are actions sent with an Idempotency-Key',
+      ).getResponse() as ApiErrorBody;
+    }
     return { statusCode: 500, error: 'internal_error', message: 'Internal server error' };
   }
   const status = exception.getStatus();

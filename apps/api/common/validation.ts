@@ -35,7 +35,8 @@ function rank(name: string): number {
 function meaningfulMessage(error: ValidationError, field: string): string {
   const constraints = error.constraints ?? {};
   const names = Object.keys(constraints);
-  if ((error.value === undefined || error.value === null) && !names.includes('whitelistValidation')) return `${field} is required`;
+  if (error.value === undefined && !names.includes('whitelistValidation')) return `${field} is required`;
+  if (error.value === null && !names.includes('whitelistValidation')) return `${field} must not be null`;
   const [first] = names.sort((a, b) => rank(a) - rank(b));
   if (first === 'nestedValidation') return `${field} must be an object`;
   return constraints[first!]!.replace(error.property, field);

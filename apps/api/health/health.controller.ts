@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Response } from 'express';
 import { isDatabaseReachable, type Orm } from '../../../libs/persistence/orm.js';
 import { Public } from '../auth/principal.js';
+import { RETRY_AFTER_SECONDS } from '../common/api-error.js';
 import { ORM, TEMPORAL_CLIENT } from '../tokens.js';
 
 type Connectivity = 'up' | 'down';
@@ -14,7 +15,11 @@ class HealthReport {
   @ApiProperty({ enum: ['up', 'down'] }) postgres!: Connectivity;
 }
 
-const CHECK_TIMEOUT_MS = 3000;
+/**
+ * Each probe's deadline: /health answers within about this long whatever is down (both probes run at
+ * once). Temporal's probe is a gRPC call under `connection.withDeadline`, so its retries stop then too.
+ */
+export const HEALTH_PROBE_TIMEOUT_MS = 2000;
 
 @ApiTags('health')
 @Controller('health')
@@ -32,12 +37,13 @@ export class HealthController {
     const [temporal, postgres] = await Promise.all([this.temporalConnectivity(), this.postgresConnectivity()]);
     const healthy = temporal === 'up' && postgres === 'up';
     response.status(healthy ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    if (!healthy) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     return { status: healthy ? 'ok' : 'unavailable', temporal, postgres };
   }
 
   private async temporalConnectivity(): Promise<Connectivity> {
     try {
-      await this.temporal.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
+      await this.temporal.connection.withDeadline(Date.now() + HEALTH_PROBE_TIMEOUT_MS, () =>
         this.temporal.workflowService.getSystemInfo({}),
       );
       return 'up';
@@ -47,7 +53,7 @@ export class HealthController {
   }
 
   private async postgresConnectivity(): Promise<Connectivity> {
-    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), CHECK_TIMEOUT_MS).unref());
+    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), HEALTH_PROBE_TIMEOUT_MS).unref());
     return (await Promise.race([isDatabaseReachable(this.orm), timeout])) ? 'up' : 'down';
   }
 }

@@ -2,18 +2,18 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional } from 'class-validator';
 import { CHANNELS, type Channel } from '../../../libs/domain/channel-policy.js';
-import { MAX_REPORT_DAYS, REOPEN_REASONS } from '../../../libs/domain/reporting.js';
+import { DEFAULT_REPORT_DAYS, MAX_REPORT_DAYS, REOPEN_REASONS } from '../../../libs/domain/reporting.js';
 import { IsDateTime } from '../common/date-time.validator.js';
 
 const commaSeparated = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : value;
 
 export class ReportSummaryQuery {
-  @ApiProperty({ format: 'date-time', description: 'Start of the period (inclusive)' })
-  @IsDateTime({ message: 'from must be an ISO 8601 date-time' }) from!: string;
+  @ApiPropertyOptional({ format: 'date-time', description: `Start of the period (inclusive); default: ${DEFAULT_REPORT_DAYS} days before to` })
+  @IsOptional() @IsDateTime({ message: 'from must be an ISO 8601 date-time' }) from?: string;
 
-  @ApiProperty({ format: 'date-time', description: `End of the period (exclusive); after from, at most ${MAX_REPORT_DAYS} days later` })
-  @IsDateTime({ message: 'to must be an ISO 8601 date-time' }) to!: string;
+  @ApiPropertyOptional({ format: 'date-time', description: `End of the period (exclusive); after from, at most ${MAX_REPORT_DAYS} days later; default: now` })
+  @IsOptional() @IsDateTime({ message: 'to must be an ISO 8601 date-time' }) to?: string;
 
   @ApiPropertyOptional({ type: String, description: `Comma-separated channels among ${CHANNELS.join(', ')} (default: all)`, example: 'email,sms' })
   @IsOptional() @Transform(commaSeparated) @IsIn(CHANNELS, { each: true, message: `channel must be among ${CHANNELS.join(', ')}` }) channel?: Channel[];

@@ -1,17 +1,21 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsBoolean } from 'class-validator';
 import { canManageAccount } from '../../../libs/domain/access.js';
+import type { AccountSettings } from '../../../libs/domain/account-settings.js';
 import { CurrentPrincipal, type AgentPrincipal } from '../auth/principal.js';
 import { ApiError, ApiErrorBody } from '../common/api-error.js';
 import { AccountSettingsService } from './account-settings.service.js';
+import { Omittable } from './settings-validation.js';
 
+/** The general settings; each channel's section has its own endpoint (`/settings/email`, `/settings/sms`, `/settings/web-chat`). */
 class AccountSettingsDto {
-  @ApiProperty({ description: 'Show agents the unread badge' }) unreadNotificationEnabled!: boolean;
+  @ApiProperty({ description: 'Show agents the unread badge (default true)' }) unreadNotificationEnabled!: boolean;
 }
 
+/** Keys left out keep their value; null is refused (400). */
 class AccountSettingsPatch {
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() unreadNotificationEnabled?: boolean;
+  @ApiPropertyOptional({ type: Boolean, description: 'Show agents the unread badge; null is refused' }) @Omittable() @IsBoolean() unreadNotificationEnabled?: boolean;
 }
 
 @ApiTags('settings')
@@ -22,15 +26,23 @@ export class SettingsController {
 
   @Get()
   @ApiOkResponse({ type: AccountSettingsDto })
-  get(@CurrentPrincipal() principal: AgentPrincipal): Promise<AccountSettingsDto> {
-    return this.settings.get(principal.accountId);
+  async get(@CurrentPrincipal() principal: AgentPrincipal): Promise<AccountSettingsDto> {
+    return general(await this.settings.get(principal.accountId));
   }
 
   @Patch()
   @ApiOkResponse({ type: AccountSettingsDto })
+  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'A value of the wrong type, or null; `field` names it' })
   @ApiForbiddenResponse({ type: ApiErrorBody, description: 'Only owners and admins change settings' })
-  update(@CurrentPrincipal() principal: AgentPrincipal, @Body() body: AccountSettingsPatch): Promise<AccountSettingsDto> {
+  async update(@CurrentPrincipal() principal: AgentPrincipal, @Body() body: AccountSettingsPatch): Promise<AccountSettingsDto> {
     if (!canManageAccount(principal.user.role)) throw ApiError.forbidden(`role ${principal.user.role} may not change account settings`);
-    return this.settings.update(principal.accountId, body);
+    const changes: Partial<Pick<AccountSettings, 'unreadNotificationEnabled'>> = {};
+    if (body.unreadNotificationEnabled !== undefined) changes.unreadNotificationEnabled = body.unreadNotificationEnabled;
+    return general(await this.settings.update(principal.accountId, changes));
   }
+}
+
+/** Only the general keys: the channel sections are documented (and served) by their own endpoints. */
+function general(settings: AccountSettings): AccountSettingsDto {
+  return { unreadNotificationEnabled: settings.unreadNotificationEnabled };
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { normalisePhoneNumber } from '../../../libs/domain/phone.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
 import { ApiError } from '../common/api-error.js';
 import { ORM } from '../tokens.js';
@@ -166,9 +167,16 @@ export class TicketQueriesService {
       }
     }
     if (request.q?.trim()) {
-      const pattern = `%${escapeLike(request.q.trim())}%`;
-      where.push(`(t.subject ILIKE ? OR EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND m.body ILIKE ?))`);
-      params.push(pattern, pattern);
+      const q = request.q.trim();
+      const pattern = `%${escapeLike(q)}%`;
+      // A query that reads as a phone number also finds the customer's number however it was written (stored as E.164).
+      const phone = /\d/.test(q) ? normalisePhoneNumber(q) : undefined;
+      const phonePattern = phone?.ok ? `%${escapeLike(phone.e164)}%` : pattern;
+      where.push(
+        `(t.subject ILIKE ? OR t.customer_email ILIKE ? OR t.customer_phone ILIKE ? OR t.customer_phone ILIKE ?
+          OR EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND m.body ILIKE ?))`,
+      );
+      params.push(pattern, pattern, pattern, phonePattern, pattern);
     }
     const sortColumn = request.sort === 'createdAt' ? 'created_at' : 'updated_at';
     const descending = (request.order ?? 'desc') === 'desc';

@@ -1,5 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import {
+  DEFAULT_REPORT_DAYS,
   MAX_REPORT_DAYS,
   REOPEN_REASONS,
   average,
@@ -17,6 +18,14 @@ describe('validateReportPeriod', () => {
       from: new Date('2026-01-01T00:00:00.000Z'),
       to: new Date('2026-01-31T23:00:00.000Z'),
     });
+  });
+
+  it(`defaults to the last ${DEFAULT_REPORT_DAYS} days up to now`, () => {
+    const now = new Date('2026-03-31T12:00:00.000Z');
+    expect(validateReportPeriod(undefined, undefined, now)).toEqual({ ok: true, from: new Date('2026-03-01T12:00:00.000Z'), to: now });
+    expect(validateReportPeriod(undefined, '2026-02-01T00:00:00Z', now)).toEqual({ ok: true, from: new Date('2026-01-02T00:00:00.000Z'), to: new Date('2026-02-01T00:00:00.000Z') });
+    expect(validateReportPeriod('2026-03-30T00:00:00Z', undefined, now)).toEqual({ ok: true, from: new Date('2026-03-30T00:00:00.000Z'), to: now });
+    expect(validateReportPeriod('2026-04-01T00:00:00Z', undefined, now)).toMatchObject({ ok: false, field: 'to' });
   });
 
   it('names the field that is not a date-time', () => {

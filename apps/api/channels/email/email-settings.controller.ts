@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Patch } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsEmail, IsString, MaxLength } from 'class-validator';
 import { canManageAccount } from '../../../../libs/domain/access.js';
 import type { EmailSettings } from '../../../../libs/domain/account-settings.js';
 import { accountForRecipient } from '../../../../libs/email/email-settings.js';
@@ -8,6 +8,7 @@ import type { Orm } from '../../../../libs/persistence/orm.js';
 import { CurrentPrincipal, type AgentPrincipal } from '../../auth/principal.js';
 import { ApiError, ApiErrorBody } from '../../common/api-error.js';
 import { AccountSettingsService } from '../../settings/account-settings.service.js';
+import { Omittable, OmittableOrNull } from '../../settings/settings-validation.js';
 import { ORM } from '../../tokens.js';
 
 const MAX_ADDRESSES = 20;
@@ -21,11 +22,30 @@ class EmailSettingsDto implements EmailSettings {
   @ApiProperty({ nullable: true, type: String, description: 'Plain text appended to every reply' }) signature!: string | null;
 }
 
+/** Keys left out keep their value. The address lists refuse null (send [] to empty one); senderName and signature take null (or "") for none. */
 class EmailSettingsPatch {
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(MAX_ADDRESSES) @IsEmail({}, { each: true }) supportAddresses?: string[];
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(MAX_ADDRESSES) @IsEmail({}, { each: true }) forwardingAddresses?: string[];
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @ValidateIf((_, value) => value !== null) @IsString() @MaxLength(100) senderName?: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @ValidateIf((_, value) => value !== null) @IsString() @MaxLength(2000) signature?: string | null;
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_ADDRESSES, description: 'Replaces the list; [] empties it, null is refused' })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(MAX_ADDRESSES)
+  @IsEmail({}, { each: true })
+  supportAddresses?: string[];
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_ADDRESSES, description: 'Replaces the list; [] empties it, null is refused' })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(MAX_ADDRESSES)
+  @IsEmail({}, { each: true })
+  forwardingAddresses?: string[];
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 100, description: 'null or blank: no display name' })
+  @OmittableOrNull()
+  @IsString()
+  @MaxLength(100)
+  senderName?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 2000, description: 'null or blank: no signature' })
+  @OmittableOrNull()
+  @IsString()
+  @MaxLength(2000)
+  signature?: string | null;
 }
 
 /** SPEC §7: the email channel's settings, the `email` section of the account's settings. */
@@ -47,6 +67,7 @@ export class EmailSettingsController {
   @Patch()
   @ApiOperation({ summary: 'Change support and forwarding addresses, sender name or signature (owners and admins)' })
   @ApiOkResponse({ type: EmailSettingsDto })
+  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'A value of the wrong type, not an address, or null where it means nothing; `field` names it' })
   @ApiForbiddenResponse({ type: ApiErrorBody })
   @ApiConflictResponse({ type: ApiErrorBody, description: 'An address already belongs to another account' })
   async update(@CurrentPrincipal() principal: AgentPrincipal, @Body() body: EmailSettingsPatch): Promise<EmailSettingsDto> {

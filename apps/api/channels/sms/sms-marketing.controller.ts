@@ -14,13 +14,17 @@ import { IsDateTime } from '../../common/date-time.validator.js';
 
 const CONSENTS: SmsConsent[] = ['marketing', 'transactional', 'none'];
 
+/** How far ahead of our clock a send's `sentAt` may be (the marketing side's clock may run a little fast). */
+export const MAX_SENT_AT_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
 class MarketingSendBody {
   @ApiProperty({ description: 'The recipient (normalised to E.164)' }) @IsString() @IsNotEmpty() @MaxLength(40) phone!: string;
   @ApiPropertyOptional({ description: 'The campaign that sent it (give campaignId or flowId)' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) campaignId?: string;
   @ApiPropertyOptional({ description: 'The flow that sent it' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) flowId?: string;
   @ApiPropertyOptional({ description: 'Twilio MessageSid of the send: posting it again is one send, and its status callbacks update it' })
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(64) messageSid?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'When it was sent; now when omitted' }) @IsOptional() @IsDateTime() sentAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When it was sent; now when omitted. Not in the future: at most 5 minutes ahead of the server\'s clock (clock skew), otherwise 400' })
+  @IsOptional() @IsDateTime() sentAt?: string;
 }
 
 class MarketingSendDto {
@@ -52,6 +56,7 @@ export class SmsMarketingController {
   @ApiBadRequestResponse({ type: ApiErrorBody })
   async recordSend(@CurrentPrincipal() principal: IntegrationPrincipal, @Body() body: MarketingSendBody): Promise<MarketingSendDto> {
     if (Boolean(body.campaignId) === Boolean(body.flowId)) throw ApiError.badRequest('give exactly one of campaignId and flowId', body.campaignId ? 'flowId' : 'campaignId');
+    if (body.sentAt && Date.parse(body.sentAt) > Date.now() + MAX_SENT_AT_CLOCK_SKEW_MS) throw ApiError.badRequest('sentAt must not be in the future', 'sentAt');
     const id = body.messageSid ? marketingSendId(principal.accountId, body.messageSid) : `send-${randomUUID()}`;
     await this.orm.em.fork().execute(
       `INSERT INTO sms_marketing_sends (id, account_id, phone, kind, source_id, message_sid, sent_at, created_at)

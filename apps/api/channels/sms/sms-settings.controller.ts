@@ -1,26 +1,10 @@
 import { Body, Controller, Get, Inject, Patch, Put } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsObject, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import type { AppConfig } from '../../../../libs/config/config.js';
 import { canManageAccount } from '../../../../libs/domain/access.js';
-import type { SmsSettings } from '../../../../libs/domain/account-settings.js';
+import { MAX_ATTRIBUTION_WINDOW_HOURS, SMS_AUTO_RESPONDER_AUDIENCES, type SmsSettings } from '../../../../libs/domain/account-settings.js';
 import { validateAutoResponderTemplate, type SmsAutoResponderAudience } from '../../../../libs/domain/auto-responder.js';
 import { validateInboxSmsNumber } from '../../../../libs/domain/phone.js';
 import { normaliseSmsKeywordText } from '../../../../libs/domain/sms-keywords.js';
@@ -30,9 +14,10 @@ import { findSmsConnection, saveSmsChannel, smsWebhookPaths } from '../../../../
 import { CurrentPrincipal, type AgentPrincipal } from '../../auth/principal.js';
 import { ApiError, ApiErrorBody } from '../../common/api-error.js';
 import { AccountSettingsService } from '../../settings/account-settings.service.js';
+import { IsNotBlank, Omittable, OmittableOrNull } from '../../settings/settings-validation.js';
 import { APP_CONFIG, ORM } from '../../tokens.js';
 
-const AUDIENCES: SmsAutoResponderAudience[] = ['everyone', 'non_consented'];
+const AUDIENCES = [...SMS_AUTO_RESPONDER_AUDIENCES];
 const MAX_KEYWORDS = 20;
 const MAX_SMS_TEXT = 640;
 
@@ -53,27 +38,71 @@ class SmsSettingsDto implements SmsSettings {
   @ApiProperty() teamNotificationsEnabled!: boolean;
   @ApiProperty({ type: [String] }) teamNotificationRecipients!: string[];
   @ApiProperty() linkShorteningEnabled!: boolean;
-  @ApiProperty({ description: 'SPEC §9 attribution window' }) attributionWindowHours!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_ATTRIBUTION_WINDOW_HOURS, description: 'SPEC §9 attribution window (default 24)' }) attributionWindowHours!: number;
 }
 
+/** Keys left out keep their value; null is refused. */
 class AutoResponderPatch {
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ enum: AUDIENCES }) @IsOptional() @IsIn(AUDIENCES) audience?: SmsAutoResponderAudience;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(MAX_SMS_TEXT) template?: string;
+  @ApiPropertyOptional({ type: Boolean }) @Omittable() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ enum: AUDIENCES }) @Omittable() @IsIn(AUDIENCES) audience?: SmsAutoResponderAudience;
+  @ApiPropertyOptional({ type: String, maxLength: MAX_SMS_TEXT, description: 'Not blank; placeholders {{organization_prefix}} and {{email}} only' })
+  @Omittable()
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(MAX_SMS_TEXT)
+  template?: string;
 }
 
+const KEYWORDS: ApiPropertyOptions = { type: [String], maxItems: MAX_KEYWORDS, description: 'Replaces the list; null is refused' };
+
+/** Keys left out keep their value; null means the default only for organizationPrefix and contactEmail. */
 class SmsSettingsPatch {
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(MAX_KEYWORDS) @IsString({ each: true }) @MaxLength(40, { each: true }) optOutKeywords?: string[];
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(MAX_KEYWORDS) @IsString({ each: true }) @MaxLength(40, { each: true }) optInKeywords?: string[];
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(MAX_KEYWORDS) @IsString({ each: true }) @MaxLength(40, { each: true }) helpKeywords?: string[];
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(MAX_SMS_TEXT) helpText?: string;
-  @ApiPropertyOptional({ type: AutoResponderPatch }) @IsOptional() @ValidateNested() @Type(() => AutoResponderPatch) autoResponder?: AutoResponderPatch;
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @ValidateIf((_, value) => value !== null) @IsString() @MaxLength(40) organizationPrefix?: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @ValidateIf((_, value) => value !== null) @IsEmail() contactEmail?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() teamNotificationsEnabled?: boolean;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsEmail({}, { each: true }) teamNotificationRecipients?: string[];
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() linkShorteningEnabled?: boolean;
-  @ApiPropertyOptional({ minimum: 1, maximum: 720 }) @IsOptional() @IsInt() @Min(1) @Max(720) attributionWindowHours?: number;
+  @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: MAX_KEYWORDS, description: 'Replaces the list; at least one keyword (texters must be able to opt out); null is refused' })
+  @Omittable()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_KEYWORDS)
+  @IsString({ each: true })
+  @MaxLength(40, { each: true })
+  optOutKeywords?: string[];
+  @ApiPropertyOptional(KEYWORDS) @Omittable() @IsArray() @ArrayMaxSize(MAX_KEYWORDS) @IsString({ each: true }) @MaxLength(40, { each: true }) optInKeywords?: string[];
+  @ApiPropertyOptional(KEYWORDS) @Omittable() @IsArray() @ArrayMaxSize(MAX_KEYWORDS) @IsString({ each: true }) @MaxLength(40, { each: true }) helpKeywords?: string[];
+  @ApiPropertyOptional({ type: String, maxLength: MAX_SMS_TEXT, description: 'Answer to HELP; not blank, null is refused' })
+  @Omittable()
+  @IsString()
+  @IsNotEmpty()
+  @IsNotBlank()
+  @MaxLength(MAX_SMS_TEXT)
+  helpText?: string;
+  @ApiPropertyOptional({ type: AutoResponderPatch, description: 'Keys left out keep their value; null is refused' })
+  @Omittable()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AutoResponderPatch)
+  autoResponder?: AutoResponderPatch;
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 40, description: 'null or blank: the default, the account name' })
+  @OmittableOrNull()
+  @IsString()
+  @MaxLength(40)
+  organizationPrefix?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'email', description: 'null: the default, the first email support address' })
+  @OmittableOrNull()
+  @IsEmail()
+  contactEmail?: string | null;
+  @ApiPropertyOptional({ type: Boolean, description: 'null is refused' }) @Omittable() @IsBoolean() teamNotificationsEnabled?: boolean;
+  @ApiPropertyOptional({ type: [String], maxItems: 20, description: 'Replaces the list; [] empties it, null is refused' })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsEmail({}, { each: true })
+  teamNotificationRecipients?: string[];
+  @ApiPropertyOptional({ type: Boolean, description: 'null is refused' }) @Omittable() @IsBoolean() linkShorteningEnabled?: boolean;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_ATTRIBUTION_WINDOW_HOURS, description: 'Whole hours; null is refused' })
+  @Omittable()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ATTRIBUTION_WINDOW_HOURS)
+  attributionWindowHours?: number;
 }
 
 class TwilioConnectionBody {

@@ -1,12 +1,14 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsEmail, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, Equals, IsArray, IsEmail, IsInt, IsObject, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { canManageAccount } from '../../../../libs/domain/access.js';
-import type { WebChatSettings } from '../../../../libs/domain/account-settings.js';
-import { validateOfficeHours, type OfficeHours } from '../../../../libs/domain/office-hours.js';
+import { MAX_VISITOR_TOKEN_TTL_HOURS, type WebChatSettings } from '../../../../libs/domain/account-settings.js';
+import { validateOfficeHours, type DayOfWeek, type OfficeHours, type OfficeHoursException } from '../../../../libs/domain/office-hours.js';
 import { CurrentPrincipal, type AgentPrincipal } from '../../auth/principal.js';
 import { ApiError, ApiErrorBody } from '../../common/api-error.js';
 import { AccountSettingsService } from '../../settings/account-settings.service.js';
+import { Omittable, OmittableOrNull } from '../../settings/settings-validation.js';
 import { WebChatService } from './web-chat.service.js';
 
 class VisitorPresenceDto {
@@ -17,21 +19,77 @@ class VisitorPresenceDto {
   @ApiProperty({ nullable: true, type: String }) email!: string | null;
 }
 
-class WebChatSettingsDto implements WebChatSettings {
-  @ApiProperty({ nullable: true, type: String, description: 'From of the offline follow-up; the first email support address when null' }) followUpFromAddress!: string | null;
-  @ApiProperty({ nullable: true, type: Object, description: '{ timeZone, weekly: [{ day 0-6, opens "HH:MM", closes "HH:MM" }], exceptions: [{ date, closed: true } | { date, opens, closes }] }' })
-  officeHours!: OfficeHours | null;
-  @ApiProperty({ nullable: true, type: String }) onlineAutoResponse!: string | null;
-  @ApiProperty({ nullable: true, type: String }) offlineAutoResponse!: string | null;
-  @ApiProperty() visitorTokenTtlHours!: number;
+const TIME_OF_DAY = { type: String, example: '09:00', description: '"HH:MM", 24-hour; closes may be "24:00"; a closes before opens runs past midnight' };
+
+class WeeklyOpeningHoursDto {
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 6, description: '0 = Sunday … 6 = Saturday' }) @IsInt() day!: DayOfWeek;
+  @ApiProperty({ ...TIME_OF_DAY }) @IsString() @MaxLength(5) opens!: string;
+  @ApiProperty({ ...TIME_OF_DAY }) @IsString() @MaxLength(5) closes!: string;
 }
 
+/** Either { date, closed: true } or { date, opens, closes }. */
+class OfficeHoursExceptionDto {
+  @ApiProperty({ example: '2026-12-25', description: 'YYYY-MM-DD in the office hours\' time zone' }) @IsString() @MaxLength(10) date!: string;
+  @ApiPropertyOptional({ enum: [true], description: 'Closed all day (then no opens/closes)' }) @Omittable() @Equals(true) closed?: true;
+  @ApiPropertyOptional({ ...TIME_OF_DAY }) @Omittable() @IsString() @MaxLength(5) opens?: string;
+  @ApiPropertyOptional({ ...TIME_OF_DAY }) @Omittable() @IsString() @MaxLength(5) closes?: string;
+}
+
+class OfficeHoursDto {
+  @ApiProperty({ example: 'Europe/Berlin', description: 'IANA time zone' }) @IsString() @MaxLength(100) timeZone!: string;
+  @ApiProperty({ type: [WeeklyOpeningHoursDto], maxItems: 7, description: 'At most one window per weekday; a day left out is closed' })
+  @IsArray()
+  @ArrayMaxSize(7)
+  @ValidateNested({ each: true })
+  @IsObject({ each: true })
+  @Type(() => WeeklyOpeningHoursDto)
+  weekly!: WeeklyOpeningHoursDto[];
+  @ApiPropertyOptional({ type: [OfficeHoursExceptionDto], maxItems: 366, description: 'Holidays and special hours, one per date; default []' })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(366)
+  @ValidateNested({ each: true })
+  @IsObject({ each: true })
+  @Type(() => OfficeHoursExceptionDto)
+  exceptions?: OfficeHoursExceptionDto[];
+}
+
+class WebChatSettingsDto implements WebChatSettings {
+  @ApiProperty({ nullable: true, type: String, description: 'From of the offline follow-up; the first email support address when null' }) followUpFromAddress!: string | null;
+  @ApiProperty({ nullable: true, type: OfficeHoursDto, description: 'null: the team always counts as online' }) officeHours!: OfficeHours | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Posted in a new conversation within office hours; null: nothing' }) onlineAutoResponse!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Posted in a new conversation outside office hours; null: nothing' }) offlineAutoResponse!: string | null;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_VISITOR_TOKEN_TTL_HOURS, description: 'How long a visitor token stays valid (default 168, 7 days)' }) visitorTokenTtlHours!: number;
+}
+
+/** Keys left out keep their value; null means the default only where the field says so. */
 class WebChatSettingsPatch {
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @ValidateIf((_, value) => value !== null) @IsEmail() followUpFromAddress?: string | null;
-  @ApiPropertyOptional({ nullable: true, type: Object }) @IsOptional() @ValidateIf((_, value) => value !== null) @IsObject() officeHours?: OfficeHours | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @ValidateIf((_, value) => value !== null) @IsString() @MaxLength(1000) onlineAutoResponse?: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @ValidateIf((_, value) => value !== null) @IsString() @MaxLength(1000) offlineAutoResponse?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(24 * 90) visitorTokenTtlHours?: number;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'email', description: 'null: the default (the first email support address, then MAIL_FROM)' })
+  @OmittableOrNull()
+  @IsEmail()
+  followUpFromAddress?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: OfficeHoursDto, description: 'Replaces the office hours; null: none (the team always counts as online)' })
+  @OmittableOrNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => OfficeHoursDto)
+  officeHours?: OfficeHoursDto | null;
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 1000, description: 'null or blank: no auto-response' })
+  @OmittableOrNull()
+  @IsString()
+  @MaxLength(1000)
+  onlineAutoResponse?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 1000, description: 'null or blank: no auto-response' })
+  @OmittableOrNull()
+  @IsString()
+  @MaxLength(1000)
+  offlineAutoResponse?: string | null;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_VISITOR_TOKEN_TTL_HOURS, description: 'Whole hours from 1 to 2160 (90 days); null is refused' })
+  @Omittable()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_VISITOR_TOKEN_TTL_HOURS)
+  visitorTokenTtlHours?: number;
 }
 
 /** Agents' side of web chat: the visitor's presence on a chat ticket, and the channel's settings. */
@@ -74,10 +132,14 @@ export class WebChatAgentController {
     const changes: Partial<WebChatSettings> = {};
     if (body.officeHours !== undefined) {
       if (body.officeHours !== null) {
-        const hours: OfficeHours = { ...body.officeHours, exceptions: body.officeHours.exceptions ?? [] };
+        const hours: OfficeHours = {
+          timeZone: body.officeHours.timeZone,
+          weekly: body.officeHours.weekly.map(({ day, opens, closes }) => ({ day, opens, closes })),
+          exceptions: (body.officeHours.exceptions ?? []).map(officeHoursException),
+        };
         const [problem] = validateOfficeHours(hours);
         if (problem) throw ApiError.badRequest(`officeHours.${problem.field}: ${problem.message}`, `officeHours.${problem.field}`);
-        changes.officeHours = { timeZone: hours.timeZone, weekly: hours.weekly, exceptions: hours.exceptions };
+        changes.officeHours = hours;
       } else changes.officeHours = null;
     }
     if (body.followUpFromAddress !== undefined) changes.followUpFromAddress = body.followUpFromAddress?.trim().toLowerCase() || null;
@@ -86,4 +148,11 @@ export class WebChatAgentController {
     if (body.visitorTokenTtlHours !== undefined) changes.visitorTokenTtlHours = body.visitorTokenTtlHours;
     return (await this.settings.updateSection(principal.accountId, 'webChat', changes)).webChat;
   }
+}
+
+/** A plain exception with only the keys that were sent, so validateOfficeHours sees what the client meant. */
+function officeHoursException(exception: OfficeHoursExceptionDto): OfficeHoursException {
+  const plain: Record<string, unknown> = { date: exception.date };
+  for (const key of ['closed', 'opens', 'closes'] as const) if (exception[key] !== undefined) plain[key] = exception[key];
+  return plain as unknown as OfficeHoursException;
 }
