@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
-import pg from 'pg';
 import type { AppConfig } from '../../libs/config/config.js';
 import { InboundIngestion } from '../../libs/ingestion/inbound-ingestion.js';
 import { rewritePhoneNumbers } from '../../libs/persistence/migrations/0009-phone-numbers.js';
-import { openOrm, type Orm } from '../../libs/persistence/orm.js';
+import type { Orm } from '../../libs/persistence/orm.js';
 import { smsTicketId } from '../../libs/temporal/workflow-ids.js';
-import { testServers } from '../support/servers.js';
+import { createTestDatabase } from '../support/stack.js';
 
 /**
  * Migration 0009 on rows written by the hand-written parser: a database migrated up to 0008, filled with
@@ -23,21 +21,6 @@ const DE_OLD = '+49030123456';
 const DE = '+4930123456';
 const US = '+14155550100';
 const REFUSED = '+10115550100';
-
-async function migratedUpTo0008(): Promise<Orm> {
-  const servers = testServers();
-  const name = `test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: servers.databaseUrlFor('postgres') });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const orm = await openOrm(servers.databaseUrlFor(name), { poolMax: 3 });
-  await orm.migrator.up({ to: '0008-command-loop' });
-  return orm;
-}
 
 async function insertTicket(orm: Orm, id: string, accountId: string, phone: string, lastInboundAt: string): Promise<void> {
   await orm.em.fork().execute(
@@ -67,7 +50,7 @@ describe('migration 0009: phone numbers in the new normal form', () => {
   const rows = async <T>(sql: string, params: unknown[] = []): Promise<T[]> => orm.em.fork().execute<T[]>(sql, params);
 
   beforeAll(async () => {
-    orm = await migratedUpTo0008();
+    ({ orm } = await createTestDatabase({ migrateTo: '0008-command-loop' }));
     // One person's UK number under its old form only; one German number under both forms; a canonical
     // US number; a number the new parser refuses.
     await insertTicket(orm, 'ticket-uk-old', A, UK_OLD, '2024-03-01T10:00:00Z');

@@ -12,8 +12,11 @@ import { connectClient } from '../../libs/temporal/connection.js';
 import { installTemporalRuntime } from '../../libs/temporal/runtime.js';
 import { testServers } from './servers.js';
 
-/** A fresh, migrated database of its own on the shared test PostgreSQL server. */
-export async function createTestDatabase(): Promise<{ url: string; orm: Orm }> {
+/**
+ * A fresh, migrated database of its own on the shared test PostgreSQL server; `migrateTo` stops at that
+ * migration (to test a later migration's data rewrite).
+ */
+export async function createTestDatabase(options: { migrateTo?: string } = {}): Promise<{ url: string; orm: Orm }> {
   const servers = testServers();
   const name = `test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const admin = new pg.Client({ connectionString: servers.databaseUrlFor('postgres') });
@@ -25,7 +28,8 @@ export async function createTestDatabase(): Promise<{ url: string; orm: Orm }> {
   }
   const url = servers.databaseUrlFor(name);
   const orm = await openOrm(url, { poolMax: 5 });
-  await applyMigrations(orm);
+  if (options.migrateTo) await orm.migrator.up({ to: options.migrateTo });
+  else await applyMigrations(orm);
   return { url, orm };
 }
 
