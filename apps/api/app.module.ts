@@ -9,6 +9,7 @@ import { WebChatModule } from './channels/web-chat/web-chat.module.js';
 import { RoundTripController } from './diagnostics/round-trip.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { MailboxController } from './mailbox/mailbox.controller.js';
+import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
@@ -26,7 +27,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [AuthModule, SettingsModule, TicketsModule, EmailModule, SmsModule, WebChatModule, ReportsModule],
+      imports: [RateLimitsModule, AuthModule, SettingsModule, TicketsModule, EmailModule, SmsModule, WebChatModule, ReportsModule],
       controllers: [HealthController, RoundTripController, MailboxController],
       providers: [
         { provide: APP_CONFIG, useValue: dependencies.config },

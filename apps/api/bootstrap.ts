@@ -50,6 +50,7 @@ export async function createApiApp(dependencies: ApiDependencies): Promise<NestE
       fatal: (message: unknown) => log.error(String(message)),
     },
   });
+  app.set('trust proxy', dependencies.config.trustProxy);
   app.useGlobalGuards(new ContentTypeGuard(app.get(Reflector)));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorShapeFilter());

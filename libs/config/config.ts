@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseSecretsKeyring, type SecretKey } from '../secrets/secret-box.js';
+import { parseRateLimit, RATE_LIMIT_DEFAULTS, RATE_LIMIT_NAMES, type RateLimit, type RateLimitName } from './rate-limits.js';
 
 /** Everything the product reads from the environment, validated once at start. */
 export interface AppConfig {
@@ -54,6 +55,13 @@ export interface AppConfig {
   workflowUpdateTimeoutMs: number;
   /** History length at which a ticket workflow continues as new even if the server has not suggested it. */
   ticketHistoryEventLimit: number;
+  /** Limits of the public and costly endpoints (libs/config/rate-limits.ts). */
+  rateLimits: Record<RateLimitName, RateLimit>;
+  /**
+   * TRUST_PROXY: which proxies in front of the API may name the client's address in X-Forwarded-For (Express's
+   * "trust proxy": a hop count, or addresses/subnets); false: the client is the peer of the TCP connection.
+   */
+  trustProxy: number | string | false;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -109,6 +117,26 @@ function readUrl(env: Env, name: string, protocols: string[]): string | undefine
   if (!protocols.includes(parsed.protocol)) {
     throw new ConfigError(name, `must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
   }
+  return raw;
+}
+
+function readRateLimits(env: Env): Record<RateLimitName, RateLimit> {
+  const limits = {} as Record<RateLimitName, RateLimit>;
+  for (const name of RATE_LIMIT_NAMES) {
+    const { variable, limit, windowSeconds } = RATE_LIMIT_DEFAULTS[name];
+    const raw = readString(env, variable);
+    const parsed = raw === undefined ? { limit, windowSeconds } : parseRateLimit(raw);
+    if (!parsed) throw new ConfigError(variable, `must be <count>/<seconds> with both at least 1, e.g. ${limit}/${windowSeconds} (got "${raw}")`);
+    limits[name] = parsed;
+  }
+  return limits;
+}
+
+function readTrustProxy(env: Env): number | string | false {
+  const raw = readString(env, 'TRUST_PROXY');
+  if (raw === undefined || ['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (!/^[A-Za-z0-9.:/_, ]+$/.test(raw)) throw new ConfigError('TRUST_PROXY', `must be a hop count or a comma-separated list of addresses, subnets or loopback/linklocal/uniquelocal (got "${raw}")`);
   return raw;
 }
 
@@ -193,5 +221,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     migrateOnStart: readBoolean(env, 'MIGRATE_ON_START', true),
     workflowUpdateTimeoutMs: readInteger(env, 'WORKFLOW_UPDATE_TIMEOUT_MS', 10000, 100, 600000),
     ticketHistoryEventLimit: readInteger(env, 'TICKET_HISTORY_EVENT_LIMIT', 10000, 50, 50000),
+    rateLimits: readRateLimits(env),
+    trustProxy: readTrustProxy(env),
   };
 }

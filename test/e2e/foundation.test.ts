@@ -3,13 +3,16 @@ import { Client, Connection } from '@temporalio/client';
 import { createApiApp } from '../../apps/api/bootstrap.js';
 import { RoundTrip } from '../../libs/persistence/entities/index.js';
 import { openOrm } from '../../libs/persistence/orm.js';
+import { createAccountWithUsers, type TestAccount } from '../support/accounts.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 describe('foundation wiring: API → Temporal → worker → PostgreSQL', () => {
   let stack: TestStack;
+  let account: TestAccount;
 
   beforeAll(async () => {
     stack = await startTestStack();
+    account = await createAccountWithUsers(stack.orm, { roles: ['owner', 'support'] });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -22,7 +25,7 @@ describe('foundation wiring: API → Temporal → worker → PostgreSQL', () => 
   });
 
   it('runs a workflow through the worker and reads back the row its activity wrote', async () => {
-    const response = await fetch(`${stack.baseUrl}/diagnostics/round-trip`, { method: 'POST' });
+    const response = await fetch(`${stack.baseUrl}/diagnostics/round-trip`, { method: 'POST', headers: account.headers('owner') });
     expect(response.status).toBe(201);
     const report = (await response.json()) as { roundTripId: string; workflowId: string; readBackFromDatabase: boolean };
     expect(report.readBackFromDatabase).toBe(true);
@@ -30,6 +33,14 @@ describe('foundation wiring: API → Temporal → worker → PostgreSQL', () => 
     expect(row.workflowId).toBe(report.workflowId);
     const execution = await stack.temporal.workflow.getHandle(report.workflowId).describe();
     expect(execution.status.name).toBe('COMPLETED');
+  });
+
+  it('runs diagnostics for owners and admins only: each call costs a workflow and a row', async () => {
+    const anonymous = await fetch(`${stack.baseUrl}/diagnostics/round-trip`, { method: 'POST' });
+    expect(anonymous.status).toBe(401);
+    const agent = await fetch(`${stack.baseUrl}/diagnostics/round-trip`, { method: 'POST', headers: account.headers('support') });
+    expect(agent.status).toBe(403);
+    expect(await agent.json()).toMatchObject({ error: 'forbidden' });
   });
 
   it('serves the OpenAPI document', async () => {

@@ -1,6 +1,7 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Role } from '../../../libs/domain/access.js';
+import { RateLimited } from '../rate-limits/rate-limited.decorator.js';
 
 /** The user behind a user token. */
 export interface PrincipalUser {
@@ -32,8 +33,8 @@ export const INTEGRATION_ONLY = 'auth:integration-only';
 /** The route needs no token at all (health, diagnostics, webhooks that authenticate otherwise). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
-/** The route needs an integration token; user tokens are refused with 403. */
-export const IntegrationOnly = () => SetMetadata(INTEGRATION_ONLY, true);
+/** The route needs an integration token; user tokens are refused with 403. Each token has its own rate limit. */
+export const IntegrationOnly = () => applyDecorators(SetMetadata(INTEGRATION_ONLY, true), RateLimited('integrationPerToken'));
 
 export type RequestWithPrincipal = Request & { principal?: Principal };
 

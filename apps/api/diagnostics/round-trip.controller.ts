@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Inject, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../../../libs/config/config.js';
 import { RoundTrip } from '../../../libs/persistence/entities/index.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
 import type { RoundTripInput, RoundTripResult } from '../../../libs/temporal/contracts/round-trip.js';
 import { roundTripWorkflowId, WORKFLOW_TYPES } from '../../../libs/temporal/workflow-ids.js';
-import { Public } from '../auth/principal.js';
+import { canManageAccount } from '../../../libs/domain/access.js';
+import { CurrentPrincipal, type AgentPrincipal } from '../auth/principal.js';
 import { ApiError, ApiErrorBody } from '../common/api-error.js';
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from '../tokens.js';
 
@@ -19,7 +20,7 @@ class RoundTripReport {
 }
 
 @ApiTags('diagnostics')
-@Public()
+@ApiBearerAuth()
 @Controller('diagnostics')
 export class RoundTripController {
   constructor(
@@ -29,10 +30,14 @@ export class RoundTripController {
   ) {}
 
   @Post('round-trip')
-  @ApiOperation({ summary: 'Run a workflow through a worker whose activity writes a row, then read the row back' })
+  @ApiOperation({
+    summary: 'Run a workflow through a worker whose activity writes a row, then read the row back (owners and admins: it costs a workflow and a row per call)',
+  })
+  @ApiForbiddenResponse({ type: ApiErrorBody, description: 'Only owners and admins may run diagnostics' })
   @ApiOkResponse({ type: RoundTripReport })
   @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: 'No worker answered in time' })
-  async roundTrip(): Promise<RoundTripReport> {
+  async roundTrip(@CurrentPrincipal() principal: AgentPrincipal): Promise<RoundTripReport> {
+    if (!canManageAccount(principal.user.role)) throw ApiError.forbidden(`role ${principal.user.role} may not run diagnostics; ask an owner or admin`);
     const input: RoundTripInput = { roundTripId: randomUUID(), requestedAt: new Date().toISOString() };
     const handle = await this.temporal.workflow.start(WORKFLOW_TYPES.roundTrip, {
       workflowId: roundTripWorkflowId(input.roundTripId),

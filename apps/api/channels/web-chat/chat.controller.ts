@@ -4,6 +4,7 @@ import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, Ma
 import type { Request, Response } from 'express';
 import { Public } from '../../auth/principal.js';
 import { ApiErrorBody } from '../../common/api-error.js';
+import { RateLimited } from '../../rate-limits/rate-limited.decorator.js';
 import { chatWidgetScript } from './widget/chat-widget.js';
 import { WebChatService, type ChatMessageView, type ConversationStatus } from './web-chat.service.js';
 
@@ -86,6 +87,7 @@ export class ChatController implements OnModuleDestroy {
 
   @Post('conversations')
   @Public()
+  @RateLimited('chatStartsPerIp', 'chatStartsPerAccount')
   @ApiOperation({ summary: 'Start a conversation; it becomes a ticket with its first message' })
   @ApiCreatedResponse({ type: StartedConversationDto })
   start(@Body() body: StartConversationBody): Promise<StartedConversationDto> {
@@ -105,6 +107,7 @@ export class ChatController implements OnModuleDestroy {
 
   @Post('conversations/:conversationId/messages')
   @Public()
+  @RateLimited('chatMessagesPerConversation', 'chatMessagesPerIp', 'chatMessagesPerAccount')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send the visitor\'s message' })
   @ApiAcceptedResponse({ type: PostedMessageDto })
