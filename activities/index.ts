@@ -1,5 +1,6 @@
 import { createDeliveryActivities } from './delivery.activities.js';
 import type { ActivityDependencies } from './dependencies.js';
+import { createHousekeepingActivities } from './housekeeping.activities.js';
 import { createIngestionActivities } from './ingestion.activities.js';
 import { createRoundTripActivities } from './round-trip.activities.js';
 import { createSmsAutomationActivities } from './sms/sms-automation.activities.js';
@@ -16,6 +17,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createIngestionActivities(dependencies),
     ...createSmsAutomationActivities(dependencies),
     ...createWebChatActivities(dependencies),
+    ...createHousekeepingActivities(dependencies),
   };
 }
 

@@ -10,6 +10,7 @@ import { parseSecretsKeyring } from '../../libs/secrets/secret-box.js';
 import { installTemporalRuntime } from '../../libs/temporal/runtime.js';
 import { connectClient, connectWorkerConnection } from '../../libs/temporal/connection.js';
 import { createApiApp, OPENAPI_PATH } from '../api/bootstrap.js';
+import { ensureHousekeepingSchedule } from '../worker/housekeeping-schedule.js';
 import { createInboxWorker } from '../worker/worker.js';
 
 const log = createLogger('inbox');
@@ -59,6 +60,7 @@ await new Lifecycle().run(async (lifecycle) => {
   const workerConnection = await connectWorkerConnection(config.temporal);
   lifecycle.onStop('worker connection', () => workerConnection.close());
   const worker = await createInboxWorker({ config, orm, connection: workerConnection, temporal });
+  await ensureHousekeepingSchedule(temporal, config);
   const workerRun = worker.run();
   lifecycle.onStop('worker', async () => {
     worker.shutdown();

@@ -4,6 +4,7 @@ import { openOrm } from '../../libs/persistence/orm.js';
 import { Lifecycle } from '../../libs/process/lifecycle.js';
 import { connectClient, connectWorkerConnection } from '../../libs/temporal/connection.js';
 import { installTemporalRuntime } from '../../libs/temporal/runtime.js';
+import { ensureHousekeepingSchedule } from './housekeeping-schedule.js';
 import { createInboxWorker } from './worker.js';
 
 const log = createLogger('worker');
@@ -22,6 +23,7 @@ await new Lifecycle().run(async (lifecycle) => {
   const connection = await connectWorkerConnection(config.temporal);
   lifecycle.onStop('temporal connection', () => connection.close());
   const worker = await createInboxWorker({ config, orm, connection, temporal });
+  await ensureHousekeepingSchedule(temporal, config);
   const running = worker.run();
   lifecycle.onStop('worker', async () => {
     worker.shutdown();

@@ -24,6 +24,8 @@ export interface TicketState {
   lastInboundMessageId: string | null;
   lastInboundAt: string | null;
   firstAgentReplyAt: string | null;
+  /** Absent in states carried from runs before it was kept: firstAgentReplyAt is then the best known. */
+  lastAgentReplyAt?: string | null;
   messageCount: number;
   createdAt: string;
   updatedAt: string;
@@ -114,6 +116,7 @@ export function newTicketState(init: { ticketId: string; accountId: string; chan
     lastInboundMessageId: null,
     lastInboundAt: null,
     firstAgentReplyAt: null,
+    lastAgentReplyAt: null,
     messageCount: 0,
     updatedAt: init.createdAt,
     closedAt: null,
@@ -254,6 +257,7 @@ export function applyAgentAction(state: TicketState, action: AgentAction, actorU
           lastMessageId: action.messageId,
           messageCount: state.messageCount + 1,
           firstAgentReplyAt: state.firstAgentReplyAt ?? now,
+          lastAgentReplyAt: now,
           unreadSince: null,
         },
         state,

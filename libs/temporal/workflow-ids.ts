@@ -12,7 +12,13 @@ import type { Channel } from '../domain/channel-policy.js';
 export const WORKFLOW_TYPES = {
   roundTrip: 'roundTripWorkflow',
   ticket: 'ticketWorkflow',
+  housekeeping: 'housekeepingWorkflow',
 } as const;
+
+/** The schedule that runs housekeeping; one per task queue, so that deployments sharing a namespace keep apart. */
+export function housekeepingScheduleId(taskQueue: string): string {
+  return `housekeeping:${taskQueue}`;
+}
 
 export function roundTripWorkflowId(roundTripId: string): string {
   return `round-trip:${roundTripId}`;

@@ -11,6 +11,7 @@ import { startTimeSkippingStack, type TimeSkippingStack } from '../support/time-
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
 
 describe('web chat on the time-skipping test server', () => {
   let stack: TimeSkippingStack;
@@ -147,5 +148,26 @@ describe('web chat on the time-skipping test server', () => {
     }, 'the follow-up email');
     expect(rows).toHaveLength(1);
     expect(rows[0]!.text_body).toContain('Found it: refunded.');
+  });
+
+  it('closes an answered chat after 24 hours of quiet, and ends its workflow; a visitor still waiting for an answer is never closed so', async () => {
+    const answered = await chat('conversation-answered');
+    const waiting = await chat('conversation-waiting');
+    await delivered(answered.ticketId, 1);
+    await delivered(waiting.ticketId, 1); // the auto-response is no answer from an agent
+    await reply(answered.ticketId, 'reply-answered-1', 'Done: your address is changed.');
+    await delivered(answered.ticketId, 2);
+    const status = async (ticketId: string) => (await db().execute<{ status: string }[]>('SELECT status FROM tickets WHERE id = ?', [ticketId]))[0]!.status;
+
+    await stack.env.sleep(23 * HOUR);
+    expect(await status(answered.ticketId)).toBe('open');
+    await stack.env.sleep(2 * HOUR);
+    // Not handle.result(): awaiting a result lets the test server skip time to the next timeout of any workflow.
+    await eventually(async () => ((await status(answered.ticketId)) === 'closed' ? true : undefined), 'the idle chat closed');
+    await eventually(async () => ((await handle(answered.ticketId).describe()).status.name === 'COMPLETED' ? true : undefined), 'its workflow ended');
+    expect((await events(answered.ticketId, 'closed')).map((event) => event.detail)).toEqual([expect.objectContaining({ reason: 'chat_idle', idleHours: 24 })]);
+
+    expect(await status(waiting.ticketId)).toBe('open');
+    expect((await handle(waiting.ticketId).describe()).status.name).toBe('RUNNING');
   });
 });

@@ -15,6 +15,7 @@ import {
   type Transition,
 } from '../../libs/domain/ticket.js';
 import type { VisitorActivity } from '../../libs/domain/web-chat.js';
+import { closeIdleChat, msUntilIdleChatCloses } from '../../libs/domain/web-chat-lifecycle.js';
 import {
   UNSTORABLE_DATA,
   type AgentActionRequest,
@@ -42,6 +43,8 @@ export class TicketCommands {
     private readonly sideTasks: SideTasks,
     private readonly chat: WebChat,
     private readonly now: () => string,
+    /** Idle web chats close on their own (runs recorded before it existed keep without: see ticket.workflow.ts). */
+    private readonly closesIdleChats: boolean,
   ) {
     this.recentMessageIds = [...recentMessageIds];
   }
@@ -127,17 +130,23 @@ export class TicketCommands {
     this.state = transition.state;
   }
 
-  /** Milliseconds until the next deadline (snooze end, chat follow-up), or undefined when none is set. */
+  /** Milliseconds until the next deadline (snooze end, chat follow-up, idle chat), or undefined when none is set. */
   msUntilNextDeadline(): number | undefined {
-    const deadlines = [msUntilSnoozeExpiry(this.state, this.now()), this.chat.msUntilFollowUpDue(this.now())].filter((ms) => ms !== undefined);
+    const now = this.now();
+    const deadlines = [
+      msUntilSnoozeExpiry(this.state, now),
+      this.chat.msUntilFollowUpDue(now),
+      this.closesIdleChats ? msUntilIdleChatCloses(this.state, now) : undefined,
+    ].filter((ms) => ms !== undefined);
     return deadlines.length > 0 ? Math.min(...deadlines) : undefined;
   }
 
   deadlineDue(): boolean {
-    return expireSnooze(this.state, this.now()) !== null || this.chat.followUpDue(this.now());
+    const now = this.now();
+    return expireSnooze(this.state, now) !== null || this.chat.followUpDue(now) || (this.closesIdleChats && closeIdleChat(this.state, now) !== null);
   }
 
-  /** Works the deadlines that have come: the snooze ends (the assignee is alerted), the chat follow-up is decided. */
+  /** Works the deadlines that have come: the snooze ends (the assignee is alerted), the chat follow-up is decided, an idle chat closes. */
   async applyDueDeadlines(): Promise<void> {
     const expiry = expireSnooze(this.state, this.now());
     if (expiry) {
@@ -160,6 +169,11 @@ export class TicketCommands {
       await storage.projectTicket(followUp.transition);
       this.state = followUp.transition.state;
       if (followUp.email) this.sideTasks.start(followUp.email);
+    }
+    const idle = this.closesIdleChats ? closeIdleChat(this.state, this.now()) : null;
+    if (idle) {
+      await storage.projectTicket(idle);
+      this.state = idle.state;
     }
   }
 

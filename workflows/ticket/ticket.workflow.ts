@@ -32,6 +32,8 @@ import { WebChat } from './web-chat.js';
 
 /** Runs recorded before the command loop replay the frozen code they were recorded with (docs/architecture.md, "Versioning"). */
 export const COMMAND_LOOP_PATCH = 'ticket-command-loop';
+/** Web chats close when idle from this patch on; a run recorded before it never started that timer. */
+export const CHAT_IDLE_CLOSE_PATCH = 'web-chat-idle-close';
 
 type Command = CarriedCommand | { kind: 'action'; actionId: string; request: AgentActionRequest };
 
@@ -55,7 +57,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   const sideTasks = new SideTasks({ deliveryFailed: (messageId, reason) => queue.push({ kind: 'delivery_failed', messageId, reason }) });
   const chat = new WebChat(input.channel === 'web_chat', carried?.chatFollowUp);
   const initialState = carried?.state ?? newTicketState({ ticketId: input.ticketId, accountId: input.accountId, channel: input.channel, createdAt: now() });
-  const ticket = new TicketCommands(initialState, carried?.recentMessageIds ?? [], sideTasks, chat, now);
+  const closesIdleChats = input.channel === 'web_chat' && patched(CHAT_IDLE_CLOSE_PATCH);
+  const ticket = new TicketCommands(initialState, carried?.recentMessageIds ?? [], sideTasks, chat, now, closesIdleChats);
   for (const messageId of carried?.pendingDeliveries ?? []) sideTasks.start({ kind: 'delivery', messageId }, { handedOver: true });
   for (const task of carried?.sideTasks ?? []) sideTasks.start(task, { handedOver: true });
   let applyingActionId: string | null = null;

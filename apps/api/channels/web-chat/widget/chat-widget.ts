@@ -159,13 +159,15 @@ const WIDGET_SOURCE = String.raw`(function () {
       return saved();
     });
   }
-  function post(text) {
+  function post(text, isRetry) {
     var existing = saved();
     var ready = existing ? Promise.resolve(existing) : startConversation();
     return ready.then(function (conversation) {
       return request('POST', '/chat/conversations/' + conversation.conversationId + '/messages', { body: text, clientMessageId: randomId() }, conversation.visitorToken);
     }).then(function (response) {
       if (response.status === 409) { showClosed(true); return; }
+      // A conversation that never got a message is deleted after a day: start a new one, once.
+      if (response.status === 404 && !isRetry) { stopReceiving(); save(null); return post(text, true); }
       if (!response.ok) throw new Error('message not sent: ' + response.status);
       var conversation = saved();
       if (!stream && !pollTimer) receive();
