@@ -26,7 +26,7 @@ const CODE_BY_STATUS: Record<number, string> = {
 export class ErrorShapeFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const body = toErrorBody(exception);
+    const body = errorBodyOf(exception);
     if (body.statusCode >= 500 && body.statusCode !== HttpStatus.SERVICE_UNAVAILABLE) {
       log.error('unhandled error', { error: exception instanceof Error ? exception.stack : String(exception) });
     }
@@ -56,6 +56,7 @@ function isTemporalUnavailable(error: unknown): boolean {
 /**
  * Socket errors of a lost or refused database connection, and PostgreSQL's SQLSTATEs of class 08
  * (connection exception) and 57P01-57P03 (admin/crash shutdown, cannot connect now: a restart).
+ * Not 08P01 (protocol violation): PostgreSQL answers it to data it cannot take, a NUL byte for one.
  */
 const DATABASE_CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', '57P01', '57P02', '57P03']);
 
@@ -63,11 +64,14 @@ function isDatabaseUnavailable(error: unknown): boolean {
   return causeChain(error).some((cause) => {
     if (cause instanceof ConnectionException) return true;
     const code = (cause as { code?: unknown } | null)?.code;
-    return typeof code === 'string' && (DATABASE_CONNECTION_CODES.has(code) || code.startsWith('08'));
+    if (typeof code === 'string') return DATABASE_CONNECTION_CODES.has(code) || (code.startsWith('08') && code !== '08P01');
+    // node-postgres ends a query whose connection dropped with this message and no code
+    return cause instanceof Error && /^Connection terminated/.test(cause.message);
   });
 }
 
-function toErrorBody(exception: unknown): ApiErrorBody {
+/** The one error shape for anything thrown (exported for its unit test). */
+export function errorBodyOf(exception: unknown): ApiErrorBody {
   if (!(exception instanceof HttpException)) {
     if (isDatabaseUnavailable(exception)) {
       return ApiError.unavailable(
