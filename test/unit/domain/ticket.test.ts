@@ -88,6 +88,7 @@ describe('newTicketState', () => {
       lastInboundMessageId: null,
       lastInboundAt: null,
       firstAgentReplyAt: null,
+      lastAgentReplyAt: null,
       messageCount: 0,
       createdAt: CREATED,
       updatedAt: CREATED,
@@ -599,6 +600,7 @@ describe('applyAgentAction', () => {
         lastMessageId: 'r-1',
         messageCount: 2,
         firstAgentReplyAt: T2,
+        lastAgentReplyAt: T2,
         unreadSince: null,
         updatedAt: T2,
         version: state.version + 1,
@@ -619,6 +621,7 @@ describe('applyAgentAction', () => {
       state = inbound(state, 'm-2', T3);
       state = act(state, { type: 'reply', messageId: 'r-2', body: 'two' }, T4).state;
       expect(state.firstAgentReplyAt).toBe(T2);
+      expect(state.lastAgentReplyAt).toBe(T4);
       expect(state.lastMessageId).toBe('r-2');
       expect(state.messageCount).toBe(4);
     });
