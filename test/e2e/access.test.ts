@@ -8,9 +8,11 @@ import { Test } from '@nestjs/testing';
 import { AuthModule } from '../../apps/api/auth/auth.module.js';
 import { CurrentPrincipal, IntegrationOnly, Public, type Principal } from '../../apps/api/auth/principal.js';
 import { ErrorShapeFilter } from '../../apps/api/common/error.filter.js';
-import { ORM } from '../../apps/api/tokens.js';
+import { RateLimitsModule } from '../../apps/api/rate-limits/rate-limits.module.js';
+import { APP_CONFIG, ORM } from '../../apps/api/tokens.js';
 import { AccountsError, AccountsService, hashToken } from '../../libs/accounts/accounts.service.js';
 import { DEMO_ACCOUNT, ensureDemoAccount } from '../../libs/accounts/demo-account.js';
+import { loadConfig } from '../../libs/config/config.js';
 import { Account, ApiToken, User } from '../../libs/persistence/entities/index.js';
 import type { Orm } from '../../libs/persistence/orm.js';
 import { createAccountWithUsers, type TestAccount } from '../support/accounts.js';
@@ -167,12 +169,14 @@ describe('the guard\'s decorators: @Public(), @IntegrationOnly(), @CurrentPrinci
   let acme: TestAccount;
 
   beforeAll(async () => {
-    ({ orm } = await createTestDatabase());
+    let url: string;
+    ({ orm, url } = await createTestDatabase());
     acme = await createAccountWithUsers(orm, { roles: ['owner', 'support', 'analyst'] });
+    const config = loadConfig({ DATABASE_URL: url, TICKET_ID_SECRET: 'test-ticket-id-secret-0123456789' });
     @Global()
-    @Module({ providers: [{ provide: ORM, useValue: orm }], exports: [ORM] })
-    class OrmModule {}
-    const moduleRef = await Test.createTestingModule({ imports: [OrmModule, AuthModule], controllers: [ProbeController] }).compile();
+    @Module({ providers: [{ provide: ORM, useValue: orm }, { provide: APP_CONFIG, useValue: config }], exports: [ORM, APP_CONFIG] })
+    class DependenciesModule {}
+    const moduleRef = await Test.createTestingModule({ imports: [DependenciesModule, AuthModule, RateLimitsModule], controllers: [ProbeController] }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     app.useGlobalFilters(new ErrorShapeFilter());
     await app.listen(0, '127.0.0.1');

@@ -29,9 +29,13 @@ export type Principal = AgentPrincipal | IntegrationPrincipal;
 
 export const IS_PUBLIC = 'auth:public';
 export const INTEGRATION_ONLY = 'auth:integration-only';
+export const VISITOR_TOKEN = 'auth:visitor-token';
 
 /** The route needs no token at all (health, diagnostics, webhooks that authenticate otherwise). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** A web-chat visitor's route: no API token, the handler checks the conversation's signed visitor token. */
+export const VisitorToken = () => applyDecorators(Public(), SetMetadata(VISITOR_TOKEN, true));
 
 /** The route needs an integration token; user tokens are refused with 403. Each token has its own rate limit. */
 export const IntegrationOnly = () => applyDecorators(SetMetadata(INTEGRATION_ONLY, true), RateLimited('integrationPerToken'));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../../../libs/config/config.js';
 import { RoundTrip } from '../../../libs/persistence/entities/index.js';
@@ -34,7 +34,7 @@ export class RoundTripController {
     summary: 'Run a workflow through a worker whose activity writes a row, then read the row back (owners and admins: it costs a workflow and a row per call)',
   })
   @ApiForbiddenResponse({ type: ApiErrorBody, description: 'Only owners and admins may run diagnostics' })
-  @ApiOkResponse({ type: RoundTripReport })
+  @ApiCreatedResponse({ type: RoundTripReport })
   @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: 'No worker answered in time' })
   async roundTrip(@CurrentPrincipal() principal: AgentPrincipal): Promise<RoundTripReport> {
     if (!canManageAccount(principal.user.role)) throw ApiError.forbidden(`role ${principal.user.role} may not run diagnostics; ask an owner or admin`);

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Param, Post, Query, Req, Res, type OnModuleDestroy } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
-import { Public } from '../../auth/principal.js';
+import { Public, VisitorToken } from '../../auth/principal.js';
 import { ApiErrorBody } from '../../common/api-error.js';
+import { WithoutErrorResponses } from '../../common/error-responses.js';
 import { RateLimited } from '../../rate-limits/rate-limited.decorator.js';
 import { chatWidgetScript } from './widget/chat-widget.js';
 import { WebChatService, type ChatMessageView, type ConversationStatus } from './web-chat.service.js';
@@ -64,7 +65,6 @@ const bearer = (authorization: string | undefined, query: string | undefined) =>
  * credential). Messages enter through InboundIngestion like every channel's.
  */
 @ApiTags('web chat (customers)')
-@ApiBearerAuth()
 @Controller('chat')
 export class ChatController implements OnModuleDestroy {
   /** Set when the API shuts down: open event streams end, so the HTTP server can close. */
@@ -78,6 +78,7 @@ export class ChatController implements OnModuleDestroy {
 
   @Get('widget.js')
   @Public()
+  @WithoutErrorResponses(503)
   @Header('content-type', 'application/javascript; charset=utf-8')
   @Header('cache-control', 'public, max-age=300')
   @ApiOperation({ summary: 'The embeddable widget: <script src=".../chat/widget.js" data-account="<account id>" async></script>' })
@@ -95,10 +96,9 @@ export class ChatController implements OnModuleDestroy {
   }
 
   @Get('conversations/:conversationId')
-  @Public()
+  @VisitorToken()
   @ApiOperation({ summary: 'The conversation so far (polling fallback of the event stream)' })
   @ApiOkResponse({ type: ConversationDto })
-  @ApiUnauthorizedResponse({ type: ApiErrorBody })
   async conversation(@Param('conversationId') id: string, @Headers('authorization') authorization?: string, @Query('token') token?: string): Promise<ConversationDto> {
     const conversation = await this.chat.authorize(bearer(authorization, token), id);
     const { agentTyping } = await this.chat.streamState(conversation);
@@ -106,7 +106,7 @@ export class ChatController implements OnModuleDestroy {
   }
 
   @Post('conversations/:conversationId/messages')
-  @Public()
+  @VisitorToken()
   @RateLimited('chatMessagesPerConversation', 'chatMessagesPerIp', 'chatMessagesPerAccount')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send the visitor\'s message' })
@@ -117,7 +117,7 @@ export class ChatController implements OnModuleDestroy {
   }
 
   @Post('conversations/:conversationId/heartbeat')
-  @Public()
+  @VisitorToken()
   @HttpCode(204)
   @ApiOperation({ summary: 'Presence (every 15 s while the page is open; "offline" on leaving), typing, and what the visitor has seen' })
   async heartbeat(@Param('conversationId') id: string, @Body() body: HeartbeatBody, @Headers('authorization') authorization?: string, @Query('token') token?: string): Promise<void> {
@@ -126,7 +126,7 @@ export class ChatController implements OnModuleDestroy {
   }
 
   @Get('conversations/:conversationId/events')
-  @Public()
+  @VisitorToken()
   @ApiOperation({ summary: 'Server-sent events: `message` (the conversation so far, then each new one), `status` and `typing`; token in ?token=' })
   async events(@Param('conversationId') id: string, @Req() request: Request, @Res() response: Response, @Headers('authorization') authorization?: string, @Query('token') token?: string): Promise<void> {
     let conversation = await this.chat.authorize(bearer(authorization, token), id);
