@@ -33,7 +33,7 @@ await new Lifecycle().run(async (lifecycle) => {
     const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.database.embeddedPort });
     lifecycle.onStop('embedded PostgreSQL', () => postgres.stop());
     config.database.url = postgres.url;
-    log.info(`embedded PostgreSQL on 127.0.0.1:${config.database.embeddedPort}, data in ${config.dataDir}/postgres`);
+    log.info(`embedded PostgreSQL on 127.0.0.1:${config.database.embeddedPort}, data in ${postgres.databaseDir}`);
   }
   if (!config.temporal.address) {
     const temporalServer = await startTemporalDevServer({
