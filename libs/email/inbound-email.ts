@@ -3,6 +3,7 @@ import { parseAddressHeader, simpleParser, type AddressObject, type ParsedMail }
 import type { EmailHeaders } from '../domain/email-headers.js';
 import { normaliseMessageId, parseMessageIdList, threadKeysForMessage } from '../domain/email-threading.js';
 import { sanitiseEmailHtml } from './sanitise-html.js';
+import { storableText } from '../persistence/storable-text.js';
 
 /** One received message, parsed once and then filed for every account it was addressed to. */
 export interface InboundEmail {
@@ -61,10 +62,10 @@ export async function parseInboundEmail(raw: Buffer): Promise<InboundEmail> {
   if (parsed.headerLines.every((line) => line.key === '')) throw new UnreadableEmail('it has no header section');
 
   const headers = headersOf(parsed);
-  const ownId = parsed.messageId ? normaliseMessageId(withoutNul(parsed.messageId)) : null;
+  const ownId = parsed.messageId ? normaliseMessageId(storableText(parsed.messageId)) : null;
   const messageIdKey = boundedId(ownId ?? `${createHash('sha256').update(raw).digest('hex').slice(0, 40)}@synthesised.invalid`);
-  const inReplyTo = parsed.inReplyTo ? withoutNul(parsed.inReplyTo) : null;
-  const references = [parsed.references ?? []].flat().map(withoutNul);
+  const inReplyTo = parsed.inReplyTo ? storableText(parsed.inReplyTo) : null;
+  const references = [parsed.references ?? []].flat().map(storableText);
   const keys = threadKeysForMessage({ messageId: messageIdKey, inReplyTo, references });
 
   return {
@@ -73,14 +74,14 @@ export async function parseInboundEmail(raw: Buffer): Promise<InboundEmail> {
     inReplyTo: parseMessageIdList(inReplyTo).map(boundedId)[0] ?? null,
     references: parseMessageIdList(references).map(boundedId),
     threadCandidates: keys.candidates.map(boundedId).slice(0, MAX_THREAD_CANDIDATES),
-    subject: withoutNul(parsed.subject ?? '').trim().slice(0, 998) || null,
+    subject: storableText(parsed.subject ?? '').trim().slice(0, 998) || null,
     to: addressesOf(parsed.to),
     cc: addressesOf(parsed.cc),
-    text: withoutNul(parsed.text ?? '').trim(),
-    html: parsed.html ? withoutNul(sanitiseEmailHtml(parsed.html)) : null,
+    text: storableText(parsed.text ?? '').trim(),
+    html: parsed.html ? storableText(sanitiseEmailHtml(parsed.html)) : null,
     attachments: parsed.attachments.map((attachment) => ({
-      filename: attachment.filename ? withoutNul(attachment.filename).slice(0, 255) : null,
-      contentType: withoutNul(attachment.contentType || '') || 'application/octet-stream',
+      filename: attachment.filename ? storableText(attachment.filename).slice(0, 255) : null,
+      contentType: storableText(attachment.contentType || '') || 'application/octet-stream',
       size: attachment.content.length,
       contentId: attachment.cid ?? null,
       inline: attachment.contentDisposition === 'inline' || attachment.related === true,
@@ -95,7 +96,7 @@ function headersOf(parsed: ParsedMail): EmailHeaders {
   const headers: Record<string, string[]> = {};
   for (const { key, line } of parsed.headerLines) {
     if (!key) continue;
-    let value = withoutNul(line.slice(line.indexOf(':') + 1)).replace(/\r?\n[ \t]+/g, ' ').trim();
+    let value = storableText(line.slice(line.indexOf(':') + 1)).replace(/\r?\n[ \t]+/g, ' ').trim();
     if (ADDRESS_HEADERS.has(key) && value.includes('=?')) value = parseAddressHeader(value).text || value;
     (headers[key] ??= []).push(value);
   }
@@ -107,11 +108,6 @@ function addressesOf(header: AddressObject | AddressObject[] | undefined): strin
   const flatten = (entries: AddressObject['value']): string[] =>
     entries.flatMap((entry) => (entry.group ? flatten(entry.group) : entry.address ? [entry.address.toLowerCase()] : []));
   return [...new Set(objects.flatMap((object) => flatten(object.value)))];
-}
-
-/** PostgreSQL text cannot hold NUL characters; mail may carry them. */
-function withoutNul(text: string): string {
-  return text.replaceAll('\u0000', '');
 }
 
 function boundedId(id: string): string {

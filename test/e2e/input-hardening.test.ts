@@ -87,6 +87,14 @@ describe('input hardening: characters PostgreSQL cannot store, clear validation 
     }
   });
 
+  it('answers 400 naming the path or query parameter for NUL and unpaired surrogates in ids', async () => {
+    expect(await get('/tickets/ticket%00x')).toMatchObject({ status: 400, body: { error: 'validation_failed', field: 'ticketId' } });
+    expect(await get('/tickets/ticket%ED%A0%80x/events')).toMatchObject({ status: 400 });
+    expect(await get('/views/view%00x/tickets')).toMatchObject({ status: 400, body: { field: 'viewId' } });
+    expect(await get('/tickets/ticket-x/history?runId=%00')).toMatchObject({ status: 400, body: { field: 'runId' } });
+    expect(await call('GET', '/chat/conversations/c%00x?token=abc')).toMatchObject({ status: 400, body: { field: 'conversationId' } });
+  });
+
   it('says a missing field is required and a wrong type is the wrong type', async () => {
     expect(await integration({ channel: 'sms' })).toMatchObject({ status: 400, body: { field: 'externalId', message: 'externalId is required' } });
     const { body: _body, ...withoutBody } = smsMessage();

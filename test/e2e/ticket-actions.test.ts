@@ -105,6 +105,23 @@ describe('agent actions: Idempotency-Key, outcomes and retried deliveries (dev s
     expect((await call('GET', `/tickets/${ticketId}`)).body.messages.filter((message: { body: string }) => message.body === 'We are on it')).toHaveLength(2);
   });
 
+  it('answers a keyed action the ticket refused with the same 409 on a retry, even once the ticket would allow it', async () => {
+    const ticketId = await newTicket();
+    const key = `unsnooze-${randomUUID()}`;
+    const refused = await call('DELETE', `/tickets/${ticketId}/snooze`, { key });
+    expect(refused).toMatchObject({ status: 409, body: { error: 'action_refused', message: 'the ticket is not snoozed' } });
+
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await call('POST', `/tickets/${ticketId}/snooze`, { body: { until }, key: randomUUID() })).status).toBe(200);
+    const retried = await call('DELETE', `/tickets/${ticketId}/snooze`, { key });
+    expect(retried).toMatchObject({ status: 409, body: { error: 'action_refused', message: 'the ticket is not snoozed' } });
+    expect(retried.headers.get('action-id')).toBe(refused.headers.get('action-id'));
+    expect((await call('GET', `/tickets/${ticketId}`)).body).toMatchObject({ ticket: { status: 'snoozed' } });
+
+    const unkeyed = await call('DELETE', `/tickets/${ticketId}/snooze`, { key: randomUUID() });
+    expect(unkeyed.status).toBe(200);
+  });
+
   it('reads an action\'s outcome by its id, for the ticket\'s own account only', async () => {
     const ticketId = await newTicket();
     const assigned = await call('POST', `/tickets/${ticketId}/assign`, { body: { assigneeId: 'me' }, key: randomUUID() });

@@ -38,12 +38,12 @@ describe('parseInboundEmail', () => {
     expect((await parseInboundEmail(message('From: a@customer.test', 'Subject: no id', '', 'hello!'))).messageIdKey).not.toBe(first.messageIdKey);
   });
 
-  it('removes NUL characters PostgreSQL text cannot hold, decodes legacy charsets and bounds giant ids', async () => {
+  it('replaces NUL characters, which PostgreSQL text cannot hold, with U+FFFD, decodes legacy charsets and bounds giant ids', async () => {
     const email = await parseInboundEmail(
       message('From: a@customer.test', `Message-ID: <${'x'.repeat(2000)}@customer.test>`, 'Subject: nul\u0000here', 'Content-Type: text/plain; charset=iso-8859-1', '', 'M\xfcnchen\u0000'),
     );
-    expect(email.subject).toBe('nulhere');
-    expect(email.text).toBe('München');
+    expect(email.subject).toBe('nul\uFFFDhere');
+    expect(email.text).toBe('München\uFFFD');
     expect(email.messageIdKey).toMatch(/@long-id\.invalid$/);
   });
 

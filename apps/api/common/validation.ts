@@ -85,17 +85,23 @@ export function firstUnstorableText(value: unknown, path = ''): string | undefin
 /** The global pipe: depth and storable text first, then class-validator's checks as one clear 400. */
 class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' || metadata.type === 'query') {
-      if (nestedDeeperThan(value, MAX_INPUT_DEPTH)) {
-        throw ApiError.badRequest(`the request ${metadata.type === 'body' ? 'body' : 'query'} nests deeper than ${MAX_INPUT_DEPTH} levels`);
-      }
-      // Only declared request shapes (DTO classes) are refused; a plain record (a signed webhook's form) is the handler's to clean.
-      if (this.toValidate(metadata)) {
-        const field = firstUnstorableText(value);
-        if (field) throw ApiError.badRequest(`${field} contains a character that cannot be stored (NUL or an unpaired UTF-16 surrogate)`, field);
-      }
+    if ((metadata.type === 'body' || metadata.type === 'query') && nestedDeeperThan(value, MAX_INPUT_DEPTH)) {
+      throw ApiError.badRequest(`the request ${metadata.type === 'body' ? 'body' : 'query'} nests deeper than ${MAX_INPUT_DEPTH} levels`);
     }
+    const field = this.unstorableField(value, metadata);
+    if (field) throw ApiError.badRequest(`${field} contains a character that cannot be stored (NUL or an unpaired UTF-16 surrogate)`, field);
     return super.transform(value, metadata);
+  }
+
+  /**
+   * A named path or query parameter is checked as it is; a body or query is checked only as a declared
+   * request shape (a DTO class): a plain record (a signed webhook's form) is the handler's to clean.
+   */
+  private unstorableField(value: unknown, metadata: ArgumentMetadata): string | undefined {
+    if (metadata.type === 'custom') return undefined;
+    if (metadata.data && typeof value === 'string') return isStorableText(value) ? undefined : metadata.data;
+    if ((metadata.type === 'body' || metadata.type === 'query') && this.toValidate(metadata)) return firstUnstorableText(value);
+    return undefined;
   }
 }
 

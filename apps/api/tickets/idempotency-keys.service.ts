@@ -15,11 +15,18 @@ export interface KeyOwner {
   userId: string;
 }
 
-/** What a key stands for: one request on one ticket, and the action id it became. */
+/** The ticket's refusal of a keyed action (409 action_refused), answered again to every retry. */
+export interface RememberedRefusal {
+  message: string;
+  field?: string;
+}
+
+/** What a key stands for: one request on one ticket, the action id it became, and the ticket's refusal if it refused it. */
 export interface ClaimedKey {
   ticketId: string;
   actionId: string;
   fingerprint: string;
+  refusal: RememberedRefusal | null;
 }
 
 /** JSON with object keys sorted at every level, so equal requests always hash alike. */
@@ -59,12 +66,20 @@ export class IdempotencyKeysService {
 
   /** The key as currently remembered (not older than the retention), or null. */
   async find(owner: KeyOwner, key: string): Promise<ClaimedKey | null> {
-    const [row] = await this.orm.em.fork().execute<{ ticket_id: string; action_id: string; request_fingerprint: string }[]>(
-      `SELECT ticket_id, action_id, request_fingerprint FROM idempotency_keys
+    const [row] = await this.orm.em.fork().execute<{ ticket_id: string; action_id: string; request_fingerprint: string; refusal: RememberedRefusal | null }[]>(
+      `SELECT ticket_id, action_id, request_fingerprint, refusal FROM idempotency_keys
        WHERE account_id = ? AND user_id = ? AND key = ? AND created_at > ?`,
       [owner.accountId, owner.userId, key, new Date(Date.now() - IDEMPOTENCY_KEY_RETENTION_MS)],
     );
-    return row ? { ticketId: row.ticket_id, actionId: row.action_id, fingerprint: row.request_fingerprint } : null;
+    return row ? { ticketId: row.ticket_id, actionId: row.action_id, fingerprint: row.request_fingerprint, refusal: row.refusal } : null;
+  }
+
+  /** The ticket refused the key's action: retries with the key get the same answer. */
+  async rememberRefusal(owner: KeyOwner, key: string, actionId: string, refusal: RememberedRefusal): Promise<void> {
+    await this.orm.em.fork().execute(
+      'UPDATE idempotency_keys SET refusal = ? WHERE account_id = ? AND user_id = ? AND key = ? AND action_id = ?',
+      [JSON.stringify(refusal), owner.accountId, owner.userId, key, actionId],
+    );
   }
 
   /**
@@ -87,7 +102,7 @@ export class IdempotencyKeysService {
          RETURNING action_id`,
         [owner.accountId, owner.userId, key, request.fingerprint, request.ticketId, actionId, claimedAt, new Date(claimedAt.getTime() - IDEMPOTENCY_KEY_RETENTION_MS)],
       );
-      if (taken) return { ticketId: request.ticketId, actionId: taken.action_id, fingerprint: request.fingerprint };
+      if (taken) return { ticketId: request.ticketId, actionId: taken.action_id, fingerprint: request.fingerprint, refusal: null };
       const held = await this.find(owner, key);
       if (held) return held;
       // the row that was in the way expired in between: take it now

@@ -20,7 +20,7 @@ import type { Orm } from '../../../libs/persistence/orm.js';
 import { AGENT_ACTION_EXPIRED, AGENT_ACTION_REFUSED, actionOutcomeQuery, agentActionUpdate, type ActionOutcome } from '../../../libs/temporal/contracts/ticket.js';
 import { ApiError } from '../common/api-error.js';
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from '../tokens.js';
-import { IdempotencyKeysService } from './idempotency-keys.service.js';
+import { IdempotencyKeysService, type RememberedRefusal } from './idempotency-keys.service.js';
 import { assertTicketOfAccount } from './ticket-ids.js';
 
 export interface Actor {
@@ -132,10 +132,19 @@ export class TicketActionsService {
       }
       this.keys.assertSameRequest(claimed, fingerprint);
       actionId = claimed.actionId;
+      if (claimed.refusal) {
+        onActionId?.(actionId);
+        throw new RefusedAction(claimed.refusal);
+      }
     }
     onActionId?.(actionId);
     const action: AgentAction = requested.type === 'reply' ? { type: 'reply', messageId: replyMessageId(actionId), body: requested.body } : requested;
-    return this.submit(actor, ticketId, actionId, action, idempotencyKey !== undefined);
+    try {
+      return await this.submit(actor, ticketId, actionId, action, idempotencyKey !== undefined);
+    } catch (error) {
+      if (idempotencyKey !== undefined && error instanceof RefusedAction) await this.keys.rememberRefusal(actor, idempotencyKey, actionId, error.refusal);
+      throw error;
+    }
   }
 
   /** The outcome of an action by its id, as the ticket's workflow knows it; null when it does not know it. */
@@ -192,7 +201,7 @@ export class TicketActionsService {
         return { status: 'applied', actionId, ticketId, action, ticket };
       } catch (error) {
         const refused = failureOfType(error, AGENT_ACTION_REFUSED);
-        if (refused) throw new ApiError(HttpStatus.CONFLICT, 'action_refused', refused.message, refusedField(action, refused.message));
+        if (refused) throw new RefusedAction({ message: refused.message, field: refusedField(action, refused.message) });
         if (failureOfType(error, AGENT_ACTION_EXPIRED)) {
           // Never accepted: this submission joined an earlier one with the same id (a retry of a request that
           // gave up) whose time had passed. Submit it again with this request's time, while it lasts.
@@ -224,6 +233,13 @@ export class TicketActionsService {
 }
 
 /** The ticket's refusals that are about one of the action's fields start with its name (libs/domain/ticket.ts validateAgentAction). */
+/** The ticket refused the action (409 action_refused). */
+class RefusedAction extends ApiError {
+  constructor(readonly refusal: RememberedRefusal) {
+    super(HttpStatus.CONFLICT, 'action_refused', refusal.message, refusal.field);
+  }
+}
+
 function refusedField(action: AgentAction, message: string): string | undefined {
   return Object.keys(action).find((key) => key !== 'type' && key !== 'messageId' && message.startsWith(`${key} `));
 }
