@@ -1,5 +1,7 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
+import { withMatchedProfile } from '../libs/domain/ticket.js';
 import { Message } from '../libs/persistence/entities/index.js';
+import { ProfileDirectory, type ProfileMatch } from '../libs/profiles/profile-directory.js';
 import { storableText, storableTextOrNull } from '../libs/persistence/storable-text.js';
 import type { InboundMessage, TicketProjection } from '../libs/temporal/contracts/ticket.js';
 import type { ActivityDependencies } from './dependencies.js';
@@ -10,8 +12,8 @@ export async function writeProjection(em: SqlEntityManager, { state, events }: T
   await em.execute(
     `INSERT INTO tickets (id, account_id, channel, status, assignee_id, tags, subject, customer_name, customer_phone,
        customer_email, customer_visitor_id, snoozed_until, unread_since, last_inbound_at, first_agent_reply_at,
-       message_count, created_at, updated_at, closed_at, version)
-     VALUES (?, ?, ?, ?, ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       message_count, created_at, updated_at, closed_at, version, profile_id)
+     VALUES (?, ?, ?, ?, ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET
        status = excluded.status, assignee_id = excluded.assignee_id, tags = excluded.tags,
        subject = COALESCE(tickets.subject, excluded.subject),
@@ -22,14 +24,17 @@ export async function writeProjection(em: SqlEntityManager, { state, events }: T
        snoozed_until = excluded.snoozed_until, unread_since = excluded.unread_since,
        last_inbound_at = excluded.last_inbound_at, first_agent_reply_at = excluded.first_agent_reply_at,
        message_count = excluded.message_count, updated_at = excluded.updated_at, closed_at = excluded.closed_at,
-       version = excluded.version
+       version = excluded.version,
+       profile_id = CASE WHEN ?::boolean THEN excluded.profile_id ELSE tickets.profile_id END
      WHERE tickets.version < excluded.version`,
     [
       state.ticketId, state.accountId, state.channel, state.status, state.assigneeId, JSON.stringify(state.tags),
       inbound?.subject ?? null, inbound?.sender.name ?? null, inbound?.sender.phone ?? null,
       inbound?.sender.email ?? null, inbound?.sender.visitorId ?? null, state.snoozedUntil, state.unreadSince,
       state.lastInboundAt, state.firstAgentReplyAt, state.messageCount, state.createdAt, state.updatedAt,
-      state.closedAt, state.version,
+      state.closedAt, state.version, state.profileId ?? null,
+      // States carried from runs before profiles existed leave the column to the activity that matched it.
+      state.profileId !== undefined,
     ],
   );
   for (const [index, event] of events.entries()) {
@@ -41,6 +46,12 @@ export async function writeProjection(em: SqlEntityManager, { state, events }: T
   }
 }
 
+/** The transition as stored with the sender's profile: the ticket names it, and an event says how it was found. */
+function withProfileMatch({ state, events }: TicketProjection, match: ProfileMatch): TicketProjection {
+  const detail = { profileId: match.profileId, identifier: match.by, created: match.created, joinedProfileId: match.joinedProfileId ?? null };
+  return { state: withMatchedProfile(state, match.profileId), events: [...events, { type: 'profile_matched', at: state.updatedAt, actorUserId: null, detail }] };
+}
+
 export function createTicketActivities({ orm, transports }: ActivityDependencies) {
   const transaction = <T>(work: (em: SqlEntityManager) => Promise<T>) => storing(() => orm.em.fork().transactional(work));
 
@@ -50,20 +61,29 @@ export function createTicketActivities({ orm, transports }: ActivityDependencies
      * earlier transition is a duplicate delivery: nothing is written and the workflow drops it.
      * (The same transition retried finds its own row and carries on.)
      */
-    async recordInboundMessage(input: { projection: TicketProjection; message: InboundMessage }): Promise<{ duplicate: boolean }> {
-      const { projection, message } = input;
+    async recordInboundMessage(input: { projection: TicketProjection; message: InboundMessage }): Promise<{ duplicate: boolean; profile?: ProfileMatch | null }> {
+      const { message } = input;
       return transaction(async (em) => {
         const existing = await em.findOne(Message, { id: message.messageId });
-        if (existing && !(existing.ticketId === projection.state.ticketId && existing.recordedAtVersion === projection.state.version)) {
+        if (existing && !(existing.ticketId === input.projection.state.ticketId && existing.recordedAtVersion === input.projection.state.version)) {
           return { duplicate: true };
         }
+        const { state } = input.projection;
+        const profile = await new ProfileDirectory(em).matchSender({
+          accountId: message.accountId,
+          channel: message.channel,
+          sender: message.sender,
+          currentProfileId: state.profileId ?? null,
+          chosenByAgent: state.profileChosenByAgent ?? false,
+        });
+        const projection = profile ? withProfileMatch(input.projection, profile) : input.projection;
         await writeProjection(em, projection, message);
         await em.execute(
           `INSERT INTO messages (id, ticket_id, account_id, direction, body, subject, external_id, recorded_at_version, created_at)
            VALUES (?, ?, ?, 'inbound', ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
           [message.messageId, projection.state.ticketId, message.accountId, message.body, message.subject, message.externalId, projection.state.version, message.receivedAt],
         );
-        return { duplicate: false };
+        return { duplicate: false, profile };
       });
     },
 

@@ -27,6 +27,13 @@ export interface TicketState {
   /** Absent in states carried from runs before it was kept: firstAgentReplyAt is then the best known. */
   lastAgentReplyAt?: string | null;
   messageCount: number;
+  /**
+   * The customer's profile (SPEC §6): matched from the sender's identifiers by the activity that stores the
+   * first message, or chosen by an agent. Absent in states carried from runs before profiles existed.
+   */
+  profileId?: string | null;
+  /** An agent linked or unlinked the profile: messages no longer change it. */
+  profileChosenByAgent?: boolean;
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
@@ -46,7 +53,10 @@ export type AgentAction =
   | { type: 'mark_read' }
   | { type: 'reply'; messageId: string; body: string }
   /** Sends again an outbound message whose delivery failed (its retry budget ran out, or the provider refused it). */
-  | { type: 'retry_delivery'; messageId: string };
+  | { type: 'retry_delivery'; messageId: string }
+  /** The ticket belongs to this profile (the API checks it is the account's). */
+  | { type: 'link_profile'; profileId: string }
+  | { type: 'unlink_profile' };
 
 export type AgentActionType = AgentAction['type'];
 
@@ -78,7 +88,12 @@ export type TicketEventType =
   /** An agent asked for a failed outbound message to be sent again. */
   | 'delivery_retried'
   /** An inbound message could never be stored as it came (quarantined with the reason); the ticket went on. */
-  | 'message_rejected';
+  | 'message_rejected'
+  /** SPEC §6: the sender's profile was found or created by an identifier (or an anonymous chat profile joined a known one). */
+  | 'profile_matched'
+  /** An agent linked the ticket to a profile, or unlinked it. */
+  | 'profile_linked'
+  | 'profile_unlinked';
 
 /** What happened and why: the audit trail of a ticket, also written to its projection. */
 export interface TicketEvent {
@@ -118,6 +133,8 @@ export function newTicketState(init: { ticketId: string; accountId: string; chan
     firstAgentReplyAt: null,
     lastAgentReplyAt: null,
     messageCount: 0,
+    profileId: null,
+    profileChosenByAgent: false,
     updatedAt: init.createdAt,
     closedAt: null,
     version: 0,
@@ -204,6 +221,9 @@ export function validateAgentAction(state: TicketState, action: AgentAction, now
     case 'retry_delivery':
       if (!action.messageId.trim()) return 'messageId must name an outbound message';
       return state.status === 'closed' && state.channel === 'web_chat' ? 'this web chat conversation is closed' : null;
+    case 'link_profile':
+      return action.profileId.trim() ? null : 'profileId must name a profile';
+    case 'unlink_profile':
     case 'unassign':
     case 'close':
     case 'mark_read':
@@ -266,7 +286,20 @@ export function applyAgentAction(state: TicketState, action: AgentAction, actorU
       );
     case 'retry_delivery':
       return touch(state, state, now, [event('delivery_retried', { messageId: action.messageId })]);
+    case 'link_profile':
+      if (state.profileId === action.profileId && state.profileChosenByAgent) return unchanged(state);
+      return touch({ ...state, profileId: action.profileId, profileChosenByAgent: true }, state, now, [
+        event('profile_linked', { profileId: action.profileId, previousProfileId: state.profileId ?? null }),
+      ]);
+    case 'unlink_profile':
+      if ((state.profileId ?? null) === null && state.profileChosenByAgent) return unchanged(state);
+      return touch({ ...state, profileId: null, profileChosenByAgent: true }, state, now, [event('profile_unlinked', { previousProfileId: state.profileId ?? null })]);
   }
+}
+
+/** The activity that stored a message found the sender's profile: the ticket now names it (its event is that activity's). */
+export function withMatchedProfile(state: TicketState, profileId: string): TicketState {
+  return { ...state, profileId };
 }
 
 /** An outbound message's delivery failed for good; the reason is the provider's, so an agent can act on it. */

@@ -11,6 +11,7 @@ import {
   receiveInboundMessage,
   ticketCreatedEvent,
   validateAgentAction,
+  withMatchedProfile,
   type TicketState,
   type Transition,
 } from '../../libs/domain/ticket.js';
@@ -64,9 +65,9 @@ export class TicketCommands {
       return;
     }
     const transition = this.withCreatedEvent(outcome.transition);
-    let duplicate: boolean;
+    let recorded: Awaited<ReturnType<typeof storage.recordInboundMessage>>;
     try {
-      ({ duplicate } = await storage.recordInboundMessage({ projection: transition, message }));
+      recorded = await storage.recordInboundMessage({ projection: transition, message });
     } catch (error) {
       const reason = unstorableReason(error);
       if (reason === null) throw error;
@@ -74,9 +75,9 @@ export class TicketCommands {
       return;
     }
     this.remember(message.messageId);
-    if (duplicate) return;
+    if (recorded.duplicate) return;
     const previousInboundAt = this.state.lastInboundAt;
-    this.state = transition.state;
+    this.state = recorded.profile ? withMatchedProfile(transition.state, recorded.profile.profileId) : transition.state;
     if (this.state.channel === 'sms') await this.automateSms(message, previousInboundAt);
     if (this.state.channel === 'web_chat') {
       const automation = await this.chat.afterInboundMessage(this.state, message, transition.events[0]?.type === 'created', this.now);

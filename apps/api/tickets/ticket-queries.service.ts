@@ -19,6 +19,8 @@ export interface TicketFilters {
   updatedTo?: string;
   /** Text in the subject or in any message of the ticket. */
   q?: string;
+  /** The customer's profile (with the profiles joined into it). */
+  profileId?: string;
 }
 
 export interface TicketListRequest extends TicketFilters {
@@ -36,6 +38,8 @@ export interface TicketSummary {
   tags: string[];
   subject: string | null;
   customer: { name: string | null; phone: string | null; email: string | null; visitorId: string | null };
+  /** The customer's profile (after joins), or null when the ticket has none. */
+  profileId: string | null;
   snoozedUntil: string | null;
   unread: boolean;
   messageCount: number;
@@ -71,6 +75,7 @@ interface TicketRow {
   customer_phone: string | null;
   customer_email: string | null;
   customer_visitor_id: string | null;
+  current_profile_id: string | null;
   snoozed_until: Date | null;
   unread: boolean;
   message_count: number;
@@ -81,6 +86,9 @@ interface TicketRow {
 }
 
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+
+/** The ticket's profile after joins (an anonymous chat profile joined into a known one is never joined again). */
+export const CURRENT_PROFILE = `(SELECT COALESCE(pr.merged_into, pr.id) FROM profiles pr WHERE pr.id = t.profile_id)`;
 
 /** Unread for one agent: an inbound message arrived after that agent last read the ticket. */
 const UNREAD_FOR_AGENT = `(t.last_inbound_at IS NOT NULL AND (r.read_at IS NULL OR r.read_at < t.last_inbound_at))`;
@@ -94,6 +102,7 @@ function toSummary(row: TicketRow): TicketSummary {
     tags: row.tags,
     subject: row.subject,
     customer: { name: row.customer_name, phone: row.customer_phone, email: row.customer_email, visitorId: row.customer_visitor_id },
+    profileId: row.current_profile_id,
     snoozedUntil: iso(row.snoozed_until),
     unread: row.unread,
     messageCount: row.message_count,
@@ -155,6 +164,10 @@ export class TicketQueriesService {
       where.push('? = ANY(t.tags)');
       params.push(request.tag.trim().toLowerCase());
     }
+    if (request.profileId) {
+      where.push('t.profile_id IN (SELECT id FROM profiles WHERE account_id = t.account_id AND (id = ? OR merged_into = ?))');
+      params.push(request.profileId, request.profileId);
+    }
     for (const [bound, column, operator] of [
       [request.createdFrom, 'created_at', '>='],
       [request.createdTo, 'created_at', '<'],
@@ -188,7 +201,7 @@ export class TicketQueriesService {
     const limit = request.limit ?? 25;
     const direction = descending ? 'DESC' : 'ASC';
     const rows = await this.orm.em.fork().execute<(TicketRow & { sort_value: Date })[]>(
-      `SELECT t.*, ${UNREAD_FOR_AGENT} AS unread, t.${sortColumn} AS sort_value
+      `SELECT t.*, ${UNREAD_FOR_AGENT} AS unread, ${CURRENT_PROFILE} AS current_profile_id, t.${sortColumn} AS sort_value
        FROM tickets t LEFT JOIN ticket_reads r ON r.ticket_id = t.id AND r.user_id = ?
        WHERE ${where.join(' AND ')}
        ORDER BY t.${sortColumn} ${direction}, t.id ${direction}
@@ -206,7 +219,7 @@ export class TicketQueriesService {
   async get(accountId: string, userId: string, ticketId: string): Promise<TicketSummary> {
     assertTicketOfAccount(ticketId, accountId);
     const [row] = await this.orm.em.fork().execute<TicketRow[]>(
-      `SELECT t.*, ${UNREAD_FOR_AGENT} AS unread
+      `SELECT t.*, ${UNREAD_FOR_AGENT} AS unread, ${CURRENT_PROFILE} AS current_profile_id
        FROM tickets t LEFT JOIN ticket_reads r ON r.ticket_id = t.id AND r.user_id = ?
        WHERE t.id = ? AND t.account_id = ?`,
       [userId, ticketId, accountId],

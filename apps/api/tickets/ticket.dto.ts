@@ -33,6 +33,7 @@ export class TicketListQuery {
 
   @ApiPropertyOptional() @IsOptional() @IsString() assigneeId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() tag?: string;
+  @ApiPropertyOptional({ description: 'The customer\'s profile' }) @IsOptional() @IsString() @MaxLength(100) profileId?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsDateTime() createdFrom?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsDateTime() createdTo?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsDateTime() updatedFrom?: string;
@@ -51,6 +52,10 @@ export class MessagePageQuery {
 
 export class AssignBody {
   @ApiProperty({ description: 'A user id of this account, or "me"' }) @IsString() @IsNotEmpty() assigneeId!: string;
+}
+
+export class LinkProfileBody {
+  @ApiProperty({ description: 'A profile of this account' }) @IsString() @IsNotEmpty() @MaxLength(100) profileId!: string;
 }
 
 export class TagsBody {
@@ -96,6 +101,7 @@ export class TicketSummaryDto {
   @ApiProperty({ type: [String] }) tags!: string[];
   @ApiProperty({ nullable: true, type: String }) subject!: string | null;
   @ApiProperty({ type: CustomerDto }) customer!: CustomerDto;
+  @ApiProperty({ nullable: true, type: String, description: 'The customer\'s profile (GET /profiles/{profileId})' }) profileId!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) snoozedUntil!: string | null;
   @ApiProperty({ description: 'Inbound messages I have not read' }) unread!: boolean;
   @ApiProperty() messageCount!: number;
@@ -158,6 +164,8 @@ export class TicketStateDto {
   @ApiProperty() messageCount!: number;
   @ApiProperty({ nullable: true, type: String }) lastMessageId!: string | null;
   @ApiProperty({ nullable: true, type: String }) lastInboundMessageId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The customer\'s profile as the ticket names it (absent on tickets from before profiles)' }) profileId?: string | null;
+  @ApiPropertyOptional({ description: 'An agent chose the profile: messages no longer change it' }) profileChosenByAgent?: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) closedAt!: string | null;

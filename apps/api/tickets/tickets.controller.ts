@@ -15,6 +15,7 @@ import {
 import type { Response } from 'express';
 import { CurrentPrincipal, type AgentPrincipal } from '../auth/principal.js';
 import { ApiError, ApiErrorBody } from '../common/api-error.js';
+import { ProfilesService } from '../profiles/profiles.service.js';
 import { IDEMPOTENCY_KEY_HEADER } from './idempotency-keys.service.js';
 import { actionOutcomePath, TicketActionsService, type ActionResult, type RequestedAction } from './ticket-actions.service.js';
 import { TicketQueriesService } from './ticket-queries.service.js';
@@ -22,6 +23,7 @@ import {
   ActionOutcomeDto,
   ActionPendingDto,
   AssignBody,
+  LinkProfileBody,
   MessagePageDto,
   MessagePageQuery,
   ReplyBody,
@@ -71,6 +73,7 @@ export class TicketsController {
   constructor(
     private readonly queries: TicketQueriesService,
     private readonly actions: TicketActionsService,
+    private readonly profiles: ProfilesService,
   ) {}
 
   @Get()
@@ -158,6 +161,22 @@ export class TicketsController {
   @ActionResponses({ type: TicketStateDto })
   async markRead(@CurrentPrincipal() principal: AgentPrincipal, @Param('ticketId') ticketId: string, @Res() res: Response, @Headers(IDEMPOTENCY_KEY_HEADER) key?: string) {
     await this.act(res, principal, ticketId, { type: 'mark_read' }, key);
+  }
+
+  @Post(':ticketId/profile')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Link the ticket to a profile (the customer is that person); messages no longer change it' })
+  @ActionResponses({ type: TicketStateDto })
+  async linkProfile(@CurrentPrincipal() principal: AgentPrincipal, @Param('ticketId') ticketId: string, @Body() body: LinkProfileBody, @Res() res: Response, @Headers(IDEMPOTENCY_KEY_HEADER) key?: string) {
+    const profileId = await this.profiles.surviving(principal.accountId, body.profileId, 'profileId');
+    await this.act(res, principal, ticketId, { type: 'link_profile', profileId }, key);
+  }
+
+  @Delete(':ticketId/profile')
+  @ApiOperation({ summary: 'Unlink the ticket from its profile; messages no longer change it' })
+  @ActionResponses({ type: TicketStateDto })
+  async unlinkProfile(@CurrentPrincipal() principal: AgentPrincipal, @Param('ticketId') ticketId: string, @Res() res: Response, @Headers(IDEMPOTENCY_KEY_HEADER) key?: string) {
+    await this.act(res, principal, ticketId, { type: 'unlink_profile' }, key);
   }
 
   @Post(':ticketId/replies')

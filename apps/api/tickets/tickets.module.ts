@@ -4,6 +4,7 @@ import type { AppConfig } from '../../../libs/config/config.js';
 import { InboundIngestion } from '../../../libs/ingestion/inbound-ingestion.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
 import { InboxController } from '../inbox/inbox.controller.js';
+import { ProfilesModule } from '../profiles/profiles.module.js';
 import { IntegrationController } from '../integration/integration.controller.js';
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from '../tokens.js';
 import { ViewsController } from '../views/views.controller.js';
@@ -16,6 +17,7 @@ import { TicketsController } from './tickets.controller.js';
 
 /** Everything agents do with tickets, and the integration door through which customers' messages arrive. */
 @Module({
+  imports: [ProfilesModule],
   controllers: [BulkActionsController, TicketsController, TicketAuditController, InboxController, ViewsController, IntegrationController],
   providers: [
     TicketQueriesService,

@@ -10,6 +10,7 @@ import { Migration0009PhoneNumbers } from './0009-phone-numbers.js';
 import { Migration0010EncryptedSecrets } from './0010-encrypted-secrets.js';
 import { Migration0011RateLimits } from './0011-rate-limits.js';
 import { Migration0012IdempotentRefusals } from './0012-idempotent-refusals.js';
+import { Migration0013CustomerProfiles } from './0013-customer-profiles.js';
 
 /** Every migration in order; listed explicitly so the same list works from TypeScript sources and compiled output. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   { name: '0010-encrypted-secrets', class: Migration0010EncryptedSecrets },
   { name: '0011-rate-limits', class: Migration0011RateLimits },
   { name: '0012-idempotent-refusals', class: Migration0012IdempotentRefusals },
+  { name: '0013-customer-profiles', class: Migration0013CustomerProfiles },
 ];

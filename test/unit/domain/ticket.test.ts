@@ -15,6 +15,7 @@ import {
   receiveInboundMessage,
   ticketCreatedEvent,
   validateAgentAction,
+  withMatchedProfile,
   type AgentAction,
   type InboundOutcome,
   type TicketState,
@@ -89,6 +90,8 @@ describe('newTicketState', () => {
       lastInboundAt: null,
       firstAgentReplyAt: null,
       lastAgentReplyAt: null,
+      profileId: null,
+      profileChosenByAgent: false,
       messageCount: 0,
       createdAt: CREATED,
       updatedAt: CREATED,
@@ -394,6 +397,28 @@ describe('validateAgentAction', () => {
     it.each(ALL_CHANNELS)('accepts (as a no-op) reopening an open %s ticket', (channel) => {
       expect(validateAgentAction(fresh(channel), { type: 'reopen' }, T2)).toBeNull();
       expect(validateAgentAction(snoozed(channel), { type: 'reopen' }, T2)).toBeNull();
+    });
+  });
+
+  describe('link_profile and unlink_profile', () => {
+    it('names the profile an agent chose, with the one it replaces, and keeps it chosen', () => {
+      const matched = withMatchedProfile(inbound(fresh(), 'm-1', T1), 'prof-matched');
+      const { state, events } = act(matched, { type: 'link_profile', profileId: 'prof-other' }, T2);
+      expect(state).toMatchObject({ profileId: 'prof-other', profileChosenByAgent: true, version: matched.version + 1 });
+      expect(events).toEqual([{ type: 'profile_linked', at: T2, actorUserId: AGENT, detail: { profileId: 'prof-other', previousProfileId: 'prof-matched' } }]);
+      expect(act(state, { type: 'link_profile', profileId: 'prof-other' }, T3).events).toEqual([]);
+    });
+
+    it('unlinks, and an unlinked ticket stays chosen so messages do not link it again', () => {
+      const matched = withMatchedProfile(inbound(fresh(), 'm-1', T1), 'prof-matched');
+      const { state, events } = act(matched, { type: 'unlink_profile' }, T2);
+      expect(state).toMatchObject({ profileId: null, profileChosenByAgent: true });
+      expect(events).toEqual([{ type: 'profile_unlinked', at: T2, actorUserId: AGENT, detail: { previousProfileId: 'prof-matched' } }]);
+      expect(act(state, { type: 'unlink_profile' }, T3).events).toEqual([]);
+    });
+
+    it('refuses a link without a profile id', () => {
+      expect(validateAgentAction(fresh(), { type: 'link_profile', profileId: ' ' }, T1)).toBe('profileId must name a profile');
     });
   });
 
