@@ -93,7 +93,11 @@ export type TicketEventType =
   | 'profile_matched'
   /** An agent linked the ticket to a profile, or unlinked it. */
   | 'profile_linked'
-  | 'profile_unlinked';
+  | 'profile_unlinked'
+  /** SPEC §6: an order edit or cancel started from the ticket went through at the shop, or failed (with Shopify's reason). */
+  | 'order_edited'
+  | 'order_cancelled'
+  | 'order_operation_failed';
 
 /** What happened and why: the audit trail of a ticket, also written to its projection. */
 export interface TicketEvent {
@@ -295,6 +299,25 @@ export function applyAgentAction(state: TicketState, action: AgentAction, actorU
       if ((state.profileId ?? null) === null && state.profileChosenByAgent) return unchanged(state);
       return touch({ ...state, profileId: null, profileChosenByAgent: true }, state, now, [event('profile_unlinked', { previousProfileId: state.profileId ?? null })]);
   }
+}
+
+/** The facts of a finished order operation, as the ticket records them. */
+export interface OrderOperationFacts {
+  operationId: string;
+  kind: 'edit' | 'cancel';
+  orderId: string;
+  orderName: string | null;
+  actorUserId: string;
+  status: 'succeeded' | 'failed';
+  changes: string[];
+  result: string;
+}
+
+/** An order edit or cancel started from this ticket finished: an event says who did what, and what the shop answered. */
+export function orderOperationRecorded(state: TicketState, operation: OrderOperationFacts, now: string): Transition {
+  const type: TicketEventType = operation.status === 'failed' ? 'order_operation_failed' : operation.kind === 'edit' ? 'order_edited' : 'order_cancelled';
+  const detail = { operationId: operation.operationId, operation: operation.kind, orderId: operation.orderId, orderName: operation.orderName, changes: operation.changes, result: operation.result };
+  return touch(state, state, now, [{ type, at: now, actorUserId: operation.actorUserId, detail }]);
 }
 
 /** The activity that stored a message found the sender's profile: the ticket now names it (its event is that activity's). */

@@ -39,15 +39,17 @@ describe('auditing a ticket', () => {
   it('lists every transition with who or what caused it', async () => {
     const response = await fetch(`${stack.baseUrl}/tickets/${ticketId}/events`, { headers: brand.headers('support') });
     const { events } = (await response.json()) as { events: { type: string; actorUserId: string | null; detail: Record<string, unknown> }[] };
-    expect(events.map((event) => event.type)).toEqual(['created', 'message_received', 'closed', 'reopened']);
-    expect(events[3]).toMatchObject({ actorUserId: brand.users.support.id, detail: { reason: 'agent' } });
+    expect(events.map((event) => event.type)).toEqual(['created', 'message_received', 'profile_matched', 'closed', 'reopened']);
+    expect(events[4]).toMatchObject({ actorUserId: brand.users.support.id, detail: { reason: 'agent' } });
     expect((await fetch(`${stack.baseUrl}/tickets/${ticketId}/events`, { headers: other.headers('support') })).status).toBe(404);
   });
 
   it('shows the live state held by the workflow', async () => {
     const response = await fetch(`${stack.baseUrl}/tickets/${ticketId}/live`, { headers: brand.headers('support') });
-    const events = (await (await fetch(`${stack.baseUrl}/tickets/${ticketId}/events`, { headers: brand.headers('support') })).json()) as { events: unknown[] };
-    expect(await response.json()).toMatchObject({ ticketId, status: 'open', messageCount: 1, version: events.events.length - 1 });
+    const events = (await (await fetch(`${stack.baseUrl}/tickets/${ticketId}/events`, { headers: brand.headers('support') })).json()) as { events: { type: string }[] };
+    // The first message's transition also records the ticket's creation and the profile it was matched to.
+    const transitions = events.events.filter((event) => event.type !== 'created' && event.type !== 'profile_matched');
+    expect(await response.json()).toMatchObject({ ticketId, status: 'open', messageCount: 1, version: transitions.length });
   });
 
   it('exports the history, which replays against the current code', async () => {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createApiApp } from '../../apps/api/bootstrap.js';
 import { createAccountWithUsers, type TestAccount } from '../support/accounts.js';
 import { eventually } from '../support/eventually.js';
 import { callApi } from '../support/http.js';
@@ -130,5 +132,84 @@ describe('customer profiles across channels (dev server + PostgreSQL)', () => {
     expect(await call('PATCH', `/profiles/${first}`, { body: { email: secondEmail } })).toMatchObject({ status: 409, body: { error: 'identifier_taken' } });
     expect(await call('PATCH', `/profiles/${first}`, { body: { phone: '12' } })).toMatchObject({ status: 400, body: { field: 'phone' } });
     expect((await call('GET', '/profiles/prof-nobody')).status).toBe(404);
+  });
+
+  it('stores events posted twice once, each event accepted or refused on its own, and pages them newest first', async () => {
+    const email = `fay-${randomUUID().slice(0, 8)}@example.test`;
+    const batch = [
+      { uniqueId: `o-${email}-1`, metric: 'Placed Order', profile: { email }, time: '2026-01-01T10:00:00Z', value: 40 },
+      { uniqueId: `o-${email}-2`, metric: 'Placed Order', profile: { email: email.toUpperCase() }, time: '2026-02-01T10:00:00Z', value: 60 },
+      { uniqueId: `v-${email}-1`, metric: 'Viewed Product', profile: { email }, time: '2026-02-02T10:00:00Z', properties: { sku: 'MUG' } },
+      { uniqueId: `bad-${email}`, metric: 'Placed Order', profile: { email }, time: 'yesterday' },
+      { uniqueId: `anon-${email}`, metric: 'Placed Order', profile: {}, time: '2026-02-02T10:00:00Z' },
+    ];
+    const post = (events: unknown[]) => call('POST', '/integration/events', { token: brand.integrationToken, body: { events } });
+    const first = await post(batch);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ accepted: 3, duplicates: 0, refused: 2 });
+    expect(first.body.results[3]).toMatchObject({ index: 3, status: 'refused', field: 'events[3].time' });
+    expect(first.body.results[4]).toMatchObject({ index: 4, status: 'refused', field: 'events[4].profile' });
+    const profileId = first.body.results[0].profileId as string;
+    expect(new Set(first.body.results.slice(0, 3).map((result: { profileId: string }) => result.profileId))).toEqual(new Set([profileId]));
+
+    const again = await post(batch.slice(0, 3));
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 3, refused: 0 });
+    expect(again.body.results.map((result: { eventId: string }) => result.eventId)).toEqual(first.body.results.slice(0, 3).map((result: { eventId: string }) => result.eventId));
+
+    const page1 = await call('GET', `/profiles/${profileId}/events?limit=2`);
+    expect(page1.body.events.map((event: { uniqueId: string }) => event.uniqueId)).toEqual([`v-${email}-1`, `o-${email}-2`]);
+    const page2 = await call('GET', `/profiles/${profileId}/events?limit=2&before=${page1.body.nextCursor}`);
+    expect(page2.body).toMatchObject({ events: [{ uniqueId: `o-${email}-1`, value: 40 }], nextCursor: null });
+    const orders = await call('GET', `/profiles/${profileId}/events?metric=${encodeURIComponent('Placed Order')}`);
+    expect(orders.body.events.map((event: { metric: string }) => event.metric)).toEqual(['Placed Order', 'Placed Order']);
+    expect((await call('GET', `/profiles/${profileId}/metrics`)).body.metrics).toEqual([
+      { metric: 'Placed Order', count: 2, lastOccurredAt: '2026-02-01T10:00:00.000Z' },
+      { metric: 'Viewed Product', count: 1, lastOccurredAt: '2026-02-02T10:00:00.000Z' },
+    ]);
+    expect((await call('GET', `/profiles/${profileId}/events?before=nonsense`)).body).toMatchObject({ field: 'before' });
+    expect((await call('POST', '/integration/events', { token: brand.integrationToken, body: { events: [] } })).status).toBe(400);
+    expect((await call('POST', '/integration/events', { body: { events: batch } })).status).toBe(403);
+  });
+
+  it('saves filtered event views, personal or shared, that give the same list when read again', async () => {
+    const email = `gus-${randomUUID().slice(0, 8)}@example.test`;
+    const recent = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    const posted = await call('POST', '/integration/events', {
+      token: brand.integrationToken,
+      body: {
+        events: [
+          { uniqueId: `a-${email}`, metric: 'Placed Order', profile: { email }, time: recent, value: 10 },
+          { uniqueId: `b-${email}`, metric: 'Placed Order', profile: { email }, time: old, value: 20 },
+          { uniqueId: `c-${email}`, metric: 'Opened Email', profile: { email }, time: recent },
+        ],
+      },
+    });
+    const profileId = posted.body.results[0].profileId as string;
+    const created = await call('POST', '/event-views', { body: { name: 'Recent orders', metrics: ['Placed Order'], period: { lastDays: 30 } } });
+    expect(created).toMatchObject({ status: 201, body: { name: 'Recent orders', shared: false, metrics: ['Placed Order'], period: { lastDays: 30 } } });
+    const viewId = created.body.id as string;
+    const throughView = async () => ((await call('GET', `/profiles/${profileId}/events?view=${viewId}`)).body.events as { uniqueId: string }[]).map((event) => event.uniqueId);
+    expect(await throughView()).toEqual([`a-${email}`]);
+
+    expect((await call('GET', '/event-views', { token: brand.tokens.owner })).body.views.map((view: { id: string }) => view.id)).not.toContain(viewId);
+    const shared = await call('POST', '/event-views', { body: { name: 'Team', shared: true } });
+    expect((await call('GET', '/event-views', { token: brand.tokens.owner })).body.views.map((view: { id: string }) => view.id)).toContain(shared.body.id);
+    expect((await call('PATCH', `/event-views/${viewId}`, { body: { name: 'Orders, last 30 days' } })).body.name).toBe('Orders, last 30 days');
+    expect((await call('PATCH', `/event-views/${viewId}`, { token: brand.tokens.owner, body: { name: 'x' } })).status).toBe(404);
+    expect((await call('POST', '/event-views', { body: { name: 'Both', period: { lastDays: 3, from: old } } })).body).toMatchObject({ field: 'period' });
+
+    // Read again through a freshly started API: the saved view gives the same list.
+    const restarted = await createApiApp({ config: stack.config, orm: stack.orm, temporal: stack.temporal });
+    await restarted.listen(0, '127.0.0.1');
+    try {
+      const { port } = restarted.getHttpServer().address() as AddressInfo;
+      const again = await callApi(`http://127.0.0.1:${port}`, 'GET', `/profiles/${profileId}/events?view=${viewId}`, { token: brand.tokens.support });
+      expect(again.body.events.map((event: { uniqueId: string }) => event.uniqueId)).toEqual([`a-${email}`]);
+    } finally {
+      await restarted.close();
+    }
+    expect((await call('DELETE', `/event-views/${viewId}`)).status).toBe(204);
+    expect((await call('GET', `/profiles/${profileId}/events?view=${viewId}`)).status).toBe(404);
   });
 });

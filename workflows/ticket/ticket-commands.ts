@@ -8,6 +8,7 @@ import {
   expireSnooze,
   inboundMessageRejected,
   msUntilSnoozeExpiry,
+  orderOperationRecorded,
   receiveInboundMessage,
   ticketCreatedEvent,
   validateAgentAction,
@@ -21,6 +22,7 @@ import {
   UNSTORABLE_DATA,
   type AgentActionRequest,
   type InboundMessage,
+  type OrderOperationOutcome,
   type SettledActionOutcome,
 } from '../../libs/temporal/contracts/ticket.js';
 import { storage } from './activities.js';
@@ -123,6 +125,12 @@ export class TicketCommands {
 
   visitorActivity(activity: VisitorActivity): void {
     this.chat.visitorActivity(activity, this.now());
+  }
+
+  async recordOrderOperation(outcome: OrderOperationOutcome): Promise<void> {
+    const transition = orderOperationRecorded(this.state, outcome, this.now());
+    await storage.projectTicket(transition);
+    this.state = transition.state;
   }
 
   async deliveryFailed(messageId: string, reason: string): Promise<void> {

@@ -16,6 +16,7 @@ import {
   actionOutcomeQuery,
   agentActionUpdate,
   inboundMessageSignal,
+  orderOperationSignal,
   ticketStateQuery,
   visitorActivitySignal,
   type AgentActionRequest,
@@ -75,6 +76,9 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   setHandler(visitorActivitySignal, (activity) => {
     queue.push({ kind: 'visitor_activity', activity });
   });
+  setHandler(orderOperationSignal, (outcome) => {
+    queue.push({ kind: 'order_operation', outcome });
+  });
   setHandler(
     agentActionUpdate,
     async (request) => {
@@ -104,6 +108,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         return ticket.visitorActivity(command.activity);
       case 'delivery_failed':
         return ticket.deliveryFailed(command.messageId, command.reason);
+      case 'order_operation':
+        return ticket.recordOrderOperation(command.outcome);
       case 'action':
         applyingActionId = command.actionId;
         outcomes.record(command.actionId, await ticket.applyAction(command.request));

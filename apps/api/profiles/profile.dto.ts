@@ -1,7 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEmail, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsDateTime } from '../common/date-time.validator.js';
 import { TicketSummaryDto } from '../tickets/ticket.dto.js';
+
+const commaList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : value;
 
 export class ProfileDto {
   @ApiProperty() id!: string;
@@ -43,4 +47,104 @@ export class UpdateProfileBody {
   @ApiPropertyOptional({ description: 'An email the person also uses (409 identifier_taken when another profile holds it)' })
   @IsOptional() @IsEmail() @MaxLength(320) email?: string;
   @ApiPropertyOptional({ description: 'A phone number the person also uses, in any format (stored as E.164)' }) @IsOptional() @IsString() @MaxLength(50) phone?: string;
+}
+
+export class EventProfileDto {
+  @ApiPropertyOptional({ example: 'shop-customer-1001' }) externalId?: string;
+  @ApiPropertyOptional({ example: 'ann@example.com' }) email?: string;
+  @ApiPropertyOptional({ example: '+14155550100', description: 'Any format; stored as E.164' }) phone?: string;
+}
+
+/** One event as posted; checked on its own (libs/domain/profile-events.ts), so one bad event never refuses the others. */
+export class EventInputDto {
+  @ApiProperty({ description: 'Your id of the event: posting it again is the same event', example: 'order-1001' }) uniqueId!: string;
+  @ApiProperty({ example: 'Placed Order' }) metric!: string;
+  @ApiProperty({ type: EventProfileDto, description: 'At least one of externalId, email, phone; the profile is created when none matches' }) profile!: EventProfileDto;
+  @ApiProperty({ format: 'date-time', description: 'When it happened (ISO 8601 with an offset); not in the future' }) time!: string;
+  @ApiPropertyOptional({ description: 'A money value, e.g. the order total (used by the predictive analytics for "Placed Order")', example: 59.9 }) value?: number;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Anything else, up to 16 KB of JSON' }) properties?: Record<string, unknown>;
+}
+
+export class PostEventsBody {
+  @ApiProperty({ type: [EventInputDto], minItems: 1, maxItems: 1000 })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @IsObject({ each: true, message: 'each event must be an object' })
+  events!: Record<string, unknown>[];
+}
+
+export class EventResultDto {
+  @ApiProperty({ description: 'Its position in the request' }) index!: number;
+  @ApiProperty({ enum: ['accepted', 'duplicate', 'refused'], description: 'duplicate: an event with this uniqueId is stored already, unchanged' }) status!: 'accepted' | 'duplicate' | 'refused';
+  @ApiPropertyOptional() eventId?: string;
+  @ApiPropertyOptional() profileId?: string;
+  @ApiPropertyOptional({ description: 'refused: the field at fault, e.g. events[3].time' }) field?: string;
+  @ApiPropertyOptional({ description: 'refused: why' }) reason?: string;
+}
+
+export class PostEventsResultDto {
+  @ApiProperty() accepted!: number;
+  @ApiProperty() duplicates!: number;
+  @ApiProperty() refused!: number;
+  @ApiProperty({ type: [EventResultDto], description: 'One per posted event, in order' }) results!: EventResultDto[];
+}
+
+export class ProfileEventDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() uniqueId!: string;
+  @ApiProperty() metric!: string;
+  @ApiProperty({ format: 'date-time' }) occurredAt!: string;
+  @ApiProperty({ nullable: true, type: Number }) value!: number | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) properties!: Record<string, unknown>;
+}
+
+export class ProfileEventPageDto {
+  @ApiProperty({ type: [ProfileEventDto], description: 'Newest first' }) events!: ProfileEventDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `before` for older events' }) nextCursor!: string | null;
+}
+
+export class ProfileEventsQuery {
+  @ApiPropertyOptional({ description: 'Comma-separated metric names' }) @IsOptional() @Transform(commaList) @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(200, { each: true }) metric?: string[];
+  @ApiPropertyOptional({ description: 'A saved event view: its metrics and period apply (with `metric` narrowing them further)' }) @IsOptional() @IsString() @MaxLength(100) view?: string;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() @MaxLength(500) before?: string;
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+}
+
+export class MetricCountDto {
+  @ApiProperty() metric!: string;
+  @ApiProperty() count!: number;
+  @ApiProperty({ format: 'date-time' }) lastOccurredAt!: string;
+}
+
+export class ProfileMetricsDto {
+  @ApiProperty({ type: [MetricCountDto], description: 'Most frequent first' }) metrics!: MetricCountDto[];
+}
+
+export class EventViewPeriodDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 3650, description: 'The last N days, moving with today (instead of from/to)' }) @IsOptional() @IsInt() @Min(1) @Max(3650) lastDays?: number;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsDateTime() from?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsDateTime() to?: string;
+}
+
+export class CreateEventViewBody {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) name!: string;
+  @ApiPropertyOptional({ default: false, description: 'Visible to everyone in the account' }) @IsOptional() @IsBoolean() shared?: boolean;
+  @ApiPropertyOptional({ type: [String], description: 'The metrics shown; none means all' }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(200, { each: true }) metrics?: string[];
+  @ApiPropertyOptional({ type: EventViewPeriodDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => EventViewPeriodDto) period?: EventViewPeriodDto;
+}
+
+export class RenameEventViewBody {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) name!: string;
+}
+
+export class EventViewDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() shared!: boolean;
+  @ApiProperty() ownerUserId!: string;
+  @ApiProperty({ type: [String] }) metrics!: string[];
+  @ApiProperty({ nullable: true, type: EventViewPeriodDto }) period!: EventViewPeriodDto | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class EventViewListDto {
+  @ApiProperty({ type: [EventViewDto] }) views!: EventViewDto[];
 }

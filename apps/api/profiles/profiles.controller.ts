@@ -2,7 +2,19 @@ import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type AgentPrincipal } from '../auth/principal.js';
 import { ApiErrorBody } from '../common/api-error.js';
-import { ProfileDto, ProfileListDto, ProfileSearchQuery, ProfileTicketsDto, ProfileTicketsQuery, UpdateProfileBody } from './profile.dto.js';
+import { EventViewsService } from './event-views.service.js';
+import { ProfileEventsService } from './profile-events.service.js';
+import {
+  ProfileDto,
+  ProfileEventPageDto,
+  ProfileEventsQuery,
+  ProfileListDto,
+  ProfileMetricsDto,
+  ProfileSearchQuery,
+  ProfileTicketsDto,
+  ProfileTicketsQuery,
+  UpdateProfileBody,
+} from './profile.dto.js';
 import { ProfilesService } from './profiles.service.js';
 
 /** Customer profiles (SPEC §6): one per person, found from every channel. */
@@ -10,7 +22,11 @@ import { ProfilesService } from './profiles.service.js';
 @ApiBearerAuth()
 @Controller('profiles')
 export class ProfilesController {
-  constructor(private readonly profiles: ProfilesService) {}
+  constructor(
+    private readonly profiles: ProfilesService,
+    private readonly events: ProfileEventsService,
+    private readonly views: EventViewsService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Find profiles by phone, email, external id or name' })
@@ -39,5 +55,23 @@ export class ProfilesController {
   @ApiOkResponse({ type: ProfileTicketsDto })
   tickets(@CurrentPrincipal() principal: AgentPrincipal, @Param('profileId') profileId: string, @Query() query: ProfileTicketsQuery): Promise<ProfileTicketsDto> {
     return this.profiles.ticketsOf(principal.accountId, principal.user.id, profileId, query);
+  }
+
+  @Get(':profileId/events')
+  @ApiOperation({ summary: 'The profile\'s events, newest first, by metric or through a saved event view, page by page' })
+  @ApiOkResponse({ type: ProfileEventPageDto })
+  async profileEvents(@CurrentPrincipal() principal: AgentPrincipal, @Param('profileId') profileId: string, @Query() query: ProfileEventsQuery): Promise<ProfileEventPageDto> {
+    const viewer = { accountId: principal.accountId, userId: principal.user.id, role: principal.user.role };
+    const viewFilter = query.view ? this.views.filterOf(await this.views.get(viewer, query.view), new Date()) : {};
+    const metrics = query.metric?.length ? (viewFilter.metrics ? viewFilter.metrics.filter((metric) => query.metric!.includes(metric)) : query.metric) : viewFilter.metrics;
+    if (metrics && metrics.length === 0) return { events: [], nextCursor: null };
+    return this.events.list(principal.accountId, profileId, { ...viewFilter, metrics, before: query.before, limit: query.limit });
+  }
+
+  @Get(':profileId/metrics')
+  @ApiOperation({ summary: 'The metric names of the profile\'s events, with how many each and the latest' })
+  @ApiOkResponse({ type: ProfileMetricsDto })
+  async profileMetrics(@CurrentPrincipal() principal: AgentPrincipal, @Param('profileId') profileId: string): Promise<ProfileMetricsDto> {
+    return { metrics: await this.events.metrics(principal.accountId, profileId) };
   }
 }

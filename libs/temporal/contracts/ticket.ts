@@ -54,7 +54,26 @@ export interface CarriedTicketWork {
 export type CarriedCommand =
   | { kind: 'inbound'; message: InboundMessage }
   | { kind: 'visitor_activity'; activity: VisitorActivity }
-  | { kind: 'delivery_failed'; messageId: string; reason: string };
+  | { kind: 'delivery_failed'; messageId: string; reason: string }
+  | { kind: 'order_operation'; outcome: OrderOperationOutcome };
+
+/**
+ * An order edit or cancel an agent started from this ticket has finished (SPEC §6): the operation's
+ * workflow signals it, and the ticket records it as an event (who, what changed, Shopify's result).
+ */
+export interface OrderOperationOutcome {
+  operationId: string;
+  kind: 'edit' | 'cancel';
+  orderId: string;
+  /** The order's name as the shop shows it ("#1001"). */
+  orderName: string | null;
+  actorUserId: string;
+  status: 'succeeded' | 'failed';
+  /** Edit: one line per changed item ("Mug: 2 → 1"); cancel: the reason, restock and refund chosen. */
+  changes: string[];
+  /** Shopify's answer: its job or order state on success, its userErrors' messages on failure. */
+  result: string;
+}
 
 /** Work that runs beside the command loop, so a slow provider never holds up the ticket. */
 export type SideTask =
@@ -101,6 +120,8 @@ export const ticketStateQuery = defineQuery<TicketState>('ticketState');
 export const actionOutcomeQuery = defineQuery<ActionOutcome | null, [string]>('actionOutcome');
 /** Web chat: the visitor's heartbeat, goodbye and what they have seen, from the chat API. */
 export const visitorActivitySignal = defineSignal<[VisitorActivity]>('visitorActivity');
+/** An order operation started from the ticket finished: recorded as a ticket event. */
+export const orderOperationSignal = defineSignal<[OrderOperationOutcome]>('orderOperation');
 
 /** ApplicationFailure type of a refused agent action; its message says why. */
 export const AGENT_ACTION_REFUSED = 'AgentActionRefused';
