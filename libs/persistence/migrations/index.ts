@@ -11,6 +11,8 @@ import { Migration0010EncryptedSecrets } from './0010-encrypted-secrets.js';
 import { Migration0011RateLimits } from './0011-rate-limits.js';
 import { Migration0012IdempotentRefusals } from './0012-idempotent-refusals.js';
 import { Migration0013CustomerProfiles } from './0013-customer-profiles.js';
+import { Migration0014Shopify } from './0014-shopify.js';
+import { Migration0015PredictiveAnalytics } from './0015-predictive-analytics.js';
 
 /** Every migration in order; listed explicitly so the same list works from TypeScript sources and compiled output. */
 export const MIGRATIONS = [
@@ -27,4 +29,6 @@ export const MIGRATIONS = [
   { name: '0011-rate-limits', class: Migration0011RateLimits },
   { name: '0012-idempotent-refusals', class: Migration0012IdempotentRefusals },
   { name: '0013-customer-profiles', class: Migration0013CustomerProfiles },
+  { name: '0014-shopify', class: Migration0014Shopify },
+  { name: '0015-predictive-analytics', class: Migration0015PredictiveAnalytics },
 ];
