@@ -2,7 +2,9 @@ import { createDeliveryActivities } from './delivery.activities.js';
 import type { ActivityDependencies } from './dependencies.js';
 import { createHousekeepingActivities } from './housekeeping.activities.js';
 import { createIngestionActivities } from './ingestion.activities.js';
+import { createPredictiveAnalyticsActivities } from './predictive-analytics.activities.js';
 import { createRoundTripActivities } from './round-trip.activities.js';
+import { createShopifyActivities } from './shopify/shopify.activities.js';
 import { createSmsAutomationActivities } from './sms/sms-automation.activities.js';
 import { createTicketActivities } from './tickets.activities.js';
 import { createWebChatActivities } from './web-chat/web-chat.activities.js';
@@ -18,6 +20,8 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createSmsAutomationActivities(dependencies),
     ...createWebChatActivities(dependencies),
     ...createHousekeepingActivities(dependencies),
+    ...createShopifyActivities(dependencies),
+    ...createPredictiveAnalyticsActivities(dependencies),
   };
 }
 

@@ -12,6 +12,7 @@ import { MailboxController } from './mailbox/mailbox.controller.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { SettingsModule } from './settings/settings.module.js';
+import { ShopifyModule } from './shopify/shopify.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from './tokens.js';
 
@@ -27,7 +28,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [RateLimitsModule, AuthModule, SettingsModule, TicketsModule, EmailModule, SmsModule, WebChatModule, ReportsModule],
+      imports: [RateLimitsModule, AuthModule, SettingsModule, TicketsModule, EmailModule, SmsModule, WebChatModule, ReportsModule, ShopifyModule],
       controllers: [HealthController, RoundTripController, MailboxController],
       providers: [
         { provide: APP_CONFIG, useValue: dependencies.config },

@@ -14,6 +14,8 @@ import { createValidationPipe } from './common/validation.js';
 const log = createLogger('api');
 
 export const OPENAPI_PATH = 'docs';
+/** The largest JSON request body; larger ones are answered 413. */
+export const JSON_BODY_LIMIT = '2mb';
 
 export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject {
   const document = new DocumentBuilder()
@@ -43,6 +45,8 @@ async function sealStoredSecrets({ config, orm }: ApiDependencies): Promise<void
 export async function createApiApp(dependencies: ApiDependencies): Promise<NestExpressApplication> {
   await sealStoredSecrets(dependencies);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.withDependencies(dependencies), {
+    // The exact bytes of each body, for webhook signatures over the raw body (Shopify).
+    rawBody: true,
     logger: {
       log: (message: unknown) => log.debug(String(message)),
       error: (message: unknown) => log.error(String(message)),
@@ -53,6 +57,8 @@ export async function createApiApp(dependencies: ApiDependencies): Promise<NestE
     },
   });
   app.set('trust proxy', dependencies.config.trustProxy);
+  // Up to 1,000 events fit in one POST /integration/events (docs/api.md).
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.useGlobalGuards(new ContentTypeGuard(app.get(Reflector)));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorShapeFilter());

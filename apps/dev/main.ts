@@ -11,6 +11,7 @@ import { installTemporalRuntime } from '../../libs/temporal/runtime.js';
 import { connectClient, connectWorkerConnection } from '../../libs/temporal/connection.js';
 import { createApiApp, OPENAPI_PATH } from '../api/bootstrap.js';
 import { ensureHousekeepingSchedule } from '../worker/housekeeping-schedule.js';
+import { ensurePredictionSchedule } from '../worker/prediction-schedule.js';
 import { createInboxWorker } from '../worker/worker.js';
 
 const log = createLogger('inbox');
@@ -61,6 +62,7 @@ await new Lifecycle().run(async (lifecycle) => {
   lifecycle.onStop('worker connection', () => workerConnection.close());
   const worker = await createInboxWorker({ config, orm, connection: workerConnection, temporal });
   await ensureHousekeepingSchedule(temporal, config);
+  await ensurePredictionSchedule(temporal, config);
   const workerRun = worker.run();
   lifecycle.onStop('worker', async () => {
     worker.shutdown();

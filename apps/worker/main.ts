@@ -5,6 +5,7 @@ import { Lifecycle } from '../../libs/process/lifecycle.js';
 import { connectClient, connectWorkerConnection } from '../../libs/temporal/connection.js';
 import { installTemporalRuntime } from '../../libs/temporal/runtime.js';
 import { ensureHousekeepingSchedule } from './housekeeping-schedule.js';
+import { ensurePredictionSchedule } from './prediction-schedule.js';
 import { createInboxWorker } from './worker.js';
 
 const log = createLogger('worker');
@@ -24,6 +25,7 @@ await new Lifecycle().run(async (lifecycle) => {
   lifecycle.onStop('temporal connection', () => connection.close());
   const worker = await createInboxWorker({ config, orm, connection, temporal });
   await ensureHousekeepingSchedule(temporal, config);
+  await ensurePredictionSchedule(temporal, config);
   const running = worker.run();
   lifecycle.onStop('worker', async () => {
     worker.shutdown();

@@ -50,6 +50,10 @@ export interface AppConfig {
     /** Base URL of Twilio's REST API; only changed to point the client at a stand-in (tests). */
     twilioApiBaseUrl: string | undefined;
   };
+  shopify: {
+    /** Base URL of Shopify's Admin API instead of each shop's own domain; only changed to point the client at a stand-in (tests). */
+    apiBaseUrl: string | undefined;
+  };
   migrateOnStart: boolean;
   /** How long the API waits for a worker to answer an update before replying 503. */
   workflowUpdateTimeoutMs: number;
@@ -218,6 +222,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       tls: smtpCertPath && smtpKeyPath ? { certPath: smtpCertPath, keyPath: smtpKeyPath } : undefined,
     },
     sms: { twilioApiBaseUrl: readUrl(env, 'TWILIO_API_BASE_URL', ['http:', 'https:']) },
+    shopify: { apiBaseUrl: readUrl(env, 'SHOPIFY_API_BASE_URL', ['http:', 'https:']) },
     migrateOnStart: readBoolean(env, 'MIGRATE_ON_START', true),
     workflowUpdateTimeoutMs: readInteger(env, 'WORKFLOW_UPDATE_TIMEOUT_MS', 10000, 100, 600000),
     ticketHistoryEventLimit: readInteger(env, 'TICKET_HISTORY_EVENT_LIMIT', 10000, 50, 50000),

@@ -13,7 +13,30 @@ export const WORKFLOW_TYPES = {
   roundTrip: 'roundTripWorkflow',
   ticket: 'ticketWorkflow',
   housekeeping: 'housekeepingWorkflow',
+  predictionRefit: 'predictionRefitWorkflow',
+  nightlyPredictionRefit: 'nightlyPredictionRefitWorkflow',
+  shopifyOrderSync: 'shopifyOrderSyncWorkflow',
+  shopifyOrderEdit: 'shopifyOrderEditWorkflow',
+  shopifyOrderCancel: 'shopifyOrderCancelWorkflow',
 } as const;
+
+/** One backfill of a profile's Shopify orders at a time: a second request joins the running one. */
+export function shopifyOrderSyncWorkflowId(accountId: string, profileId: string): string {
+  return `shopify-order-sync:${accountId}:${profileId}`;
+}
+
+/** An order edit or cancel (order_operations row `opr-<uuid>`): one workflow per operation. */
+export function orderOperationWorkflowId(operationId: string): string {
+  return `order-operation:${operationId}`;
+}
+
+/** The schedule that refits every account's predictive analytics each night; one per task queue. */
+export function predictionScheduleId(taskQueue: string): string {
+  return `predictions-nightly:${taskQueue}`;
+}
+
+// Workflow code names these too, so they live with the deterministic contracts.
+export { nightlyPredictionRefitWorkflowId, predictionRefitWorkflowId } from './contracts/predictive-analytics.js';
 
 /** The schedule that runs housekeeping; one per task queue, so that deployments sharing a namespace keep apart. */
 export function housekeepingScheduleId(taskQueue: string): string {

@@ -110,6 +110,59 @@ const tickets = ((await (await fetch(`${stack.baseUrl}/tickets?view=all&limit=60
   results.push(['ticket workflow state after 1 / 301 messages of 500 chars', `${sizeAfterOne} / ${sizeAfterMany} bytes`]);
 }
 
+// 6. The ticket overview (customer context) with 100,000 profiles and 1,000,000 events in the account.
+{
+  const profiles = 100_000;
+  const eventsPerProfile = 10;
+  const seedStarted = performance.now();
+  const em = stack.orm.em.fork();
+  await em.execute(
+    `INSERT INTO profiles (id, account_id, name, created_at, updated_at)
+     SELECT 'prof-bench-' || n, ?, 'Customer ' || n, now() - (n || ' minutes')::interval, now() FROM generate_series(1, ?) AS n`,
+    [brand.accountId, profiles],
+  );
+  await em.execute(
+    `INSERT INTO profile_identifiers (account_id, kind, value, profile_id)
+     SELECT ?, 'email', 'customer' || n || '@bench.test', 'prof-bench-' || n FROM generate_series(1, ?) AS n`,
+    [brand.accountId, profiles],
+  );
+  await em.execute(
+    `INSERT INTO profile_events (id, account_id, profile_id, metric, occurred_at, value, properties, unique_id)
+     SELECT 'evt-bench-' || n, ?, 'prof-bench-' || (1 + n % ?), (ARRAY['Placed Order', 'Viewed Product', 'Opened Email', 'Clicked Email'])[1 + n % 4],
+            now() - (n || ' seconds')::interval, CASE WHEN n % 4 = 0 THEN 10 + n % 90 END, '{}'::jsonb, 'bench-' || n
+     FROM generate_series(1, ?) AS n`,
+    [brand.accountId, profiles, profiles * eventsPerProfile],
+  );
+  // The benchmark's own tickets' customers get as many events as the others.
+  await em.execute(
+    `INSERT INTO profile_events (id, account_id, profile_id, metric, occurred_at, value, properties, unique_id)
+     SELECT 'evt-bench-t-' || t.profile_id || '-' || k, ?, t.profile_id, 'Placed Order', now() - (k || ' days')::interval, 25, '{}'::jsonb, 'bench-t-' || t.profile_id || '-' || k
+     FROM (SELECT DISTINCT profile_id FROM tickets WHERE account_id = ? AND profile_id IS NOT NULL) t, generate_series(1, ?) AS k`,
+    [brand.accountId, brand.accountId, eventsPerProfile],
+  );
+  await em.execute('ANALYZE profiles; ANALYZE profile_identifiers; ANALYZE profile_events; ANALYZE tickets');
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+  const latencies: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const ticket = tickets[i % tickets.length]!;
+    const started = performance.now();
+    const response = await fetch(`${stack.baseUrl}/tickets/${ticket.id}/overview`, { headers: auth });
+    await response.json();
+    latencies.push(performance.now() - started);
+  }
+  results.push([
+    `GET /tickets/:id/overview (${profiles.toLocaleString('en')} profiles, ${(profiles * eventsPerProfile).toLocaleString('en')} events; seeded in ${round(seedSeconds)} s)`,
+    `p50 ${round(percentile(latencies, 50))} ms, p95 ${round(percentile(latencies, 95))} ms`,
+  ]);
+  const searches: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const started = performance.now();
+    await (await fetch(`${stack.baseUrl}/profiles?q=customer${1 + i * 997}@`, { headers: auth })).json();
+    searches.push(performance.now() - started);
+  }
+  results.push([`GET /profiles?q=<email prefix> (${profiles.toLocaleString('en')} profiles)`, `p50 ${round(percentile(searches, 50))} ms, p95 ${round(percentile(searches, 95))} ms`]);
+}
+
 await stack.stop();
 await stopServers();
 

@@ -148,3 +148,67 @@ export class EventViewDto {
 export class EventViewListDto {
   @ApiProperty({ type: [EventViewDto] }) views!: EventViewDto[];
 }
+
+export class PredictionModelDto {
+  @ApiProperty({ enum: ['qualifies', 'does_not_qualify', 'not_fitted'] }) status!: 'qualifies' | 'does_not_qualify' | 'not_fitted';
+  @ApiProperty({ type: [String], description: 'Why the account does not qualify yet (at least 500 customers with orders, 180 days of history, orders in the last 30 days, some customers with 3+ orders)' })
+  reasons!: string[];
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) fittedAt!: string | null;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'bgNbd {r, alpha, a, b} (days) and gammaGamma {p, q, gamma} of the fit' })
+  parameters!: Record<string, unknown> | null;
+  @ApiProperty({ description: 'Customers with orders the fit saw' }) customers!: number;
+  @ApiProperty() orders!: number;
+}
+
+export class ProfileFiguresDto {
+  @ApiProperty({ description: 'Sum of the order values so far' }) historicClv!: number;
+  @ApiProperty({ description: 'Expected spend in the next 365 days (undiscounted)' }) predictedClv!: number;
+  @ApiProperty() totalClv!: number;
+  @ApiProperty() historicOrderCount!: number;
+  @ApiProperty({ description: 'Expected purchases in the next 365 days' }) predictedOrderCount!: number;
+  @ApiProperty() averageOrderValue!: number;
+  @ApiProperty({ description: 'Gamma-Gamma expected value of a future purchase' }) expectedOrderValue!: number;
+  @ApiProperty({ nullable: true, type: Number }) averageDaysBetweenOrders!: number | null;
+  @ApiProperty({ description: '1 − P(alive)' }) churnProbability!: number;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Null when fewer than one purchase is expected in 365 days' }) expectedNextOrderAt!: string | null;
+}
+
+export class ProfilePredictionsDto {
+  @ApiProperty({ type: PredictionModelDto }) model!: PredictionModelDto;
+  @ApiProperty({ nullable: true, type: ProfileFiguresDto }) figures!: ProfileFiguresDto | null;
+}
+
+export class RefitResultDto {
+  @ApiProperty({ enum: ['finished', 'running'] }) status!: 'finished' | 'running';
+  @ApiPropertyOptional({ description: 'running: the refit workflow (it goes on; GET /predictive-analytics shows the result)' }) workflowId?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) report?: Record<string, unknown>;
+}
+
+export class OrderSummaryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: '#1001' }) name!: string;
+  @ApiProperty({ format: 'date-time' }) placedAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) cancelledAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) financialStatus!: string | null;
+  @ApiProperty({ nullable: true, type: String }) fulfillmentStatus!: string | null;
+  @ApiProperty() totalAmount!: number;
+  @ApiProperty() currency!: string;
+}
+
+class OverviewOrdersDto {
+  @ApiProperty() count!: number;
+  @ApiProperty({ type: [OrderSummaryDto], description: 'The three most recent' }) recent!: OrderSummaryDto[];
+}
+
+class CountDto {
+  @ApiProperty() count!: number;
+}
+
+export class TicketOverviewDto {
+  @ApiProperty({ type: TicketSummaryDto }) ticket!: TicketSummaryDto;
+  @ApiProperty({ nullable: true, type: ProfileDto }) profile!: ProfileDto | null;
+  @ApiProperty({ nullable: true, type: ProfilePredictionsDto }) predictions!: ProfilePredictionsDto | null;
+  @ApiProperty({ type: OverviewOrdersDto }) orders!: OverviewOrdersDto;
+  @ApiProperty({ type: CountDto, description: 'The profile\'s events' }) events!: CountDto;
+  @ApiProperty({ type: CountDto, description: 'The profile\'s tickets' }) tickets!: CountDto;
+}

@@ -58,10 +58,14 @@ export class Migration0014Shopify extends Migration {
         actor_user_id text NOT NULL,
         request jsonb NOT NULL,
         result jsonb,
+        -- Set once, right before the edit's commit (or the cancel) is sent: a retry that finds it set
+        -- first checks the shop, so the change is never sent twice.
+        mutation_sent_at timestamptz,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     this.addSql('CREATE INDEX order_operations_order ON order_operations (order_id, created_at DESC)');
+    this.addSql('CREATE INDEX shopify_orders_account_customer ON shopify_orders (account_id, customer_id)');
   }
 
   override down(): void {
