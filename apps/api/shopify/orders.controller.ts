@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadGatewayResponse, ApiBadRequestResponse, ApiConflictResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, type AgentPrincipal } from '../auth/principal.js';
 import { ApiErrorBody } from '../common/api-error.js';
@@ -35,6 +35,7 @@ export class ProfileOrdersController {
   @HttpCode(202)
   @ApiOperation({ summary: "Backfill the profile's orders from Shopify (a workflow; a second request joins the running one)" })
   @ApiAcceptedResponse({ type: SyncAcceptedDto })
+  @ApiConflictResponse({ type: ApiErrorBody, description: 'shopify_not_connected: the account has no Shopify shop (PUT /settings/shopify)' })
   async sync(@CurrentPrincipal() principal: AgentPrincipal, @Param('profileId') profileId: string): Promise<SyncAcceptedDto> {
     return { workflowId: await this.orders.startSync(principal, profileId) };
   }
@@ -62,6 +63,8 @@ export class OrdersController {
   @ApiBadRequestResponse({ type: ApiErrorBody })
   @ApiForbiddenResponse({ type: ApiErrorBody })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: "shopify_refused: Shopify's userErrors" })
+  @ApiConflictResponse({ type: ApiErrorBody, description: 'shopify_not_connected: the account has no Shopify shop' })
+  @ApiBadGatewayResponse({ type: ApiErrorBody, description: 'shopify_failed: Shopify could not be used (token revoked, or unreachable for the whole retry budget); nothing was changed unless GET /order-operations says so' })
   async edit(
     @CurrentPrincipal() principal: AgentPrincipal,
     @Param('orderId') orderId: string,
@@ -81,6 +84,7 @@ export class OrdersController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Cancel the order at Shopify (a workflow: follow GET /order-operations/:operationId)' })
   @ApiAcceptedResponse({ type: OperationAcceptedDto })
+  @ApiConflictResponse({ type: ApiErrorBody, description: 'order_cancelled: the order is cancelled already; shopify_not_connected: no shop' })
   @ApiBadRequestResponse({ type: ApiErrorBody })
   @ApiForbiddenResponse({ type: ApiErrorBody })
   async cancel(@CurrentPrincipal() principal: AgentPrincipal, @Param('orderId') orderId: string, @Body() body: OrderCancelBody): Promise<OperationAcceptedDto> {
