@@ -24,6 +24,7 @@ export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A user token, or an integration token on /integration/... routes' }, 'bearer')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The web-chat visitor token from POST /chat/conversations (or ?token=)' }, 'visitor')
+    .addCookieAuth('inbox_session', { type: 'apiKey', in: 'cookie', description: 'The session of POST /auth/sign-in; POST, PUT, PATCH and DELETE also need the inbox_csrf cookie\'s value as X-CSRF-Token' }, 'cookie')
     .build();
   return documentErrorResponses(app, SwaggerModule.createDocument(app, document));
 }

@@ -92,12 +92,13 @@ function demoBannerLines(demo: DemoAccountOutcome): string[] {
   if (demo.created) {
     return [
       '',
-      `  Demo account "${demo.account.name}" created (owner ${demo.owner.email}). Its tokens are shown only now:`,
+      `  Demo account "${demo.account.name}" created (owner ${demo.owner.email}). Its password and tokens are shown only now:`,
+      `    owner password (POST /auth/sign-in):   ${demo.ownerPassword}`,
       `    owner token (Authorization: Bearer …): ${demo.ownerToken}`,
       `    integration token:                     ${demo.integrationToken}`,
       demo.credentialsFile ? `    saved to ${demo.credentialsFile}` : '    (they could not be saved to a file: copy them now)',
     ];
   }
-  if (demo.credentialsFile) return ['', `  Demo account tokens: ${demo.credentialsFile}`];
+  if (demo.credentialsFile) return ['', `  Demo account password and tokens: ${demo.credentialsFile}`];
   return ['', '  API tokens: create accounts and users with npm run cli -- create-account / create-user (see README)'];
 }

@@ -151,14 +151,21 @@ export class AccountsService {
   }
 
   /**
-   * Who a bearer token speaks for, or null when it is malformed, unknown or its user or account
-   * is gone. Records when the token was last used (at most once per LAST_USED_RESOLUTION_MS).
+   * Who a bearer token speaks for, or null when it is malformed, unknown, revoked or expired, or its
+   * user is deactivated or its user or account is gone. Records when the token was last used (at most once per LAST_USED_RESOLUTION_MS).
    */
   async authenticate(rawToken: string): Promise<Authentication | null> {
     if (!TOKEN_PATTERN.test(rawToken)) return null;
     const em = this.orm.em.fork();
     const token = await em.findOne(ApiToken, { tokenHash: hashToken(rawToken) });
     if (!token) return null;
+    // Revocation, expiry and deactivation (migration 0016) are read on every request, so they take effect at once.
+    const [state] = await em.execute<{ live: boolean; last_active_at: Date | null }[]>(
+      `SELECT (t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.deactivated_at IS NULL) AS live, u.last_active_at
+         FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id WHERE t.id = ?`,
+      [this.now(), token.id],
+    );
+    if (!state?.live) return null;
     const account = await em.findOne(Account, { id: token.accountId });
     if (!account) return null;
     let user: User | null = null;
@@ -170,6 +177,9 @@ export class AccountsService {
     const now = this.now();
     if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
       await em.nativeUpdate(ApiToken, { id: token.id }, { lastUsedAt: now });
+    }
+    if (user && (!state.last_active_at || now.getTime() - new Date(state.last_active_at).getTime() >= LAST_USED_RESOLUTION_MS)) {
+      await em.execute('UPDATE users SET last_active_at = ? WHERE id = ?', [now, user.id]);
     }
     return user ? { kind: 'user', account, user, tokenId: token.id } : { kind: 'integration', account, tokenId: token.id };
   }

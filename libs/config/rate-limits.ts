@@ -8,7 +8,11 @@
  * - a person types at most a message every couple of seconds, so 30 a minute in one conversation is generous;
  * - an account's widget is shared by all its visitors, so its limits are two orders of magnitude higher and
  *   only stop a flood spread over many addresses;
- * - an integration token is a machine: 1,200 a minute (20 a second) is near what one worker ingests (docs/benchmarks.md).
+ * - an integration token is a machine: 1,200 a minute (20 a second) is near what one worker ingests (docs/benchmarks.md);
+ * - failed sign-ins (docs/team-access.md) count only failures: a person mistyping does so a few times, so 10 per
+ *   email address in 15 minutes stops guessing at about 1,000 passwords a day while the real owner waits at most
+ *   15 minutes (the window) and is never locked out for good; a success resets the address's counter. An account
+ *   takes 100 failures per 15 minutes over all its addresses, which only a spread-out guessing run reaches.
  */
 export const RATE_LIMIT_DEFAULTS = {
   chatStartsPerIp: { variable: 'RATE_LIMIT_CHAT_STARTS_PER_IP', limit: 10, windowSeconds: 60 },
@@ -17,10 +21,16 @@ export const RATE_LIMIT_DEFAULTS = {
   chatMessagesPerIp: { variable: 'RATE_LIMIT_CHAT_MESSAGES_PER_IP', limit: 120, windowSeconds: 60 },
   chatMessagesPerAccount: { variable: 'RATE_LIMIT_CHAT_MESSAGES_PER_ACCOUNT', limit: 3000, windowSeconds: 60 },
   integrationPerToken: { variable: 'RATE_LIMIT_INTEGRATION_PER_TOKEN', limit: 1200, windowSeconds: 60 },
+  signInFailuresPerEmail: { variable: 'RATE_LIMIT_SIGN_IN_FAILURES_PER_EMAIL', limit: 10, windowSeconds: 900 },
+  signInFailuresPerAccount: { variable: 'RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT', limit: 100, windowSeconds: 900 },
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMIT_DEFAULTS;
 export const RATE_LIMIT_NAMES = Object.keys(RATE_LIMIT_DEFAULTS) as RateLimitName[];
+
+/** Limits that count failed sign-ins by an explicit key (address, account) rather than a request per route. */
+export type FailureLimitName = 'signInFailuresPerEmail' | 'signInFailuresPerAccount';
+export type RequestRateLimitName = Exclude<RateLimitName, FailureLimitName>;
 
 export interface RateLimit {
   limit: number;

@@ -98,9 +98,16 @@ describe('access (SPEC §10): bearer tokens, roles and accounts over HTTP', () =
   it('lists only the users of the caller\'s own account on GET /users', async () => {
     const acmeResponse = await get('/users', acme.headers('manager'));
     expect(acmeResponse.status).toBe(200);
-    const acmeUsers = ((await acmeResponse.json()) as { users: { id: string; name: string; email: string; role: string }[] }).users;
+    const acmeUsers = ((await acmeResponse.json()) as { users: { id: string; name: string; email: string; role: string; lastActiveAt: string | null }[] }).users;
     expect(acmeUsers.map((user) => user.id).sort()).toEqual(Object.values(acme.users).map((user) => user.id).sort());
-    expect(acmeUsers[0]).toEqual({ id: expect.any(String), name: expect.any(String), email: expect.any(String), role: expect.any(String) });
+    expect(acmeUsers[0]).toEqual({
+      id: expect.any(String),
+      name: expect.any(String),
+      email: expect.any(String),
+      role: expect.any(String),
+      status: 'active',
+      lastActiveAt: acmeUsers[0]!.lastActiveAt === null ? null : expect.any(String),
+    });
 
     const globexResponse = await get('/users', globex.headers('support'));
     const globexUsers = ((await globexResponse.json()) as { users: { id: string; role: string }[] }).users;
@@ -108,10 +115,10 @@ describe('access (SPEC §10): bearer tokens, roles and accounts over HTTP', () =
     expect(globexUsers.map((user) => user.id)).not.toEqual(expect.arrayContaining([acme.users.owner.id]));
   });
 
-  it('documents /me and /users with bearer auth', async () => {
+  it('documents /me and /users with bearer auth, or the session cookie', async () => {
     const document = (await (await get('/docs/openapi.json')).json()) as { paths: Record<string, { get?: { security?: unknown[] } }> };
-    expect(document.paths['/me']?.get?.security).toEqual([{ bearer: [] }]);
-    expect(document.paths['/users']?.get?.security).toEqual([{ bearer: [] }]);
+    expect(document.paths['/me']?.get?.security).toEqual([{ bearer: [] }, { cookie: [] }]);
+    expect(document.paths['/users']?.get?.security).toEqual([{ bearer: [] }, { cookie: [] }]);
   });
 
   it('stores tokens only as SHA-256 hashes and records when they were last used', async () => {
@@ -281,7 +288,8 @@ describe('ensureDemoAccount (npm start\'s first-run seeding)', () => {
     const columns = await orm.em.fork().getConnection().execute<{ column_name: string }[]>(
       "SELECT column_name FROM information_schema.columns WHERE table_name = 'api_tokens' ORDER BY ordinal_position",
     );
-    expect(columns.map((column) => column.column_name)).toEqual(['id', 'account_id', 'user_id', 'kind', 'name', 'token_hash', 'created_at', 'last_used_at']);
+    // expires_at, revoked_at and token_prefix (migration 0016) are read and written with SQL, not through the entity.
+    expect(columns.map((column) => column.column_name)).toEqual(['id', 'account_id', 'user_id', 'kind', 'name', 'token_hash', 'created_at', 'last_used_at', 'expires_at', 'revoked_at', 'token_prefix']);
     const meta = orm.getMetadata().get(ApiToken);
     expect(meta.properties.tokenHash.fieldNames).toEqual(['token_hash']);
     expect(meta.properties.lastUsedAt.fieldNames).toEqual(['last_used_at']);

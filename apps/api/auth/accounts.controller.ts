@@ -1,6 +1,8 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AccountsService } from '../../../libs/accounts/accounts.service.js';
+import { TeamAccessService } from '../../../libs/accounts/team-access.service.js';
+import { teamMemberDto } from '../team/team.controller.js';
 import { ApiError, ApiErrorBody } from '../common/api-error.js';
 import { MeDto, UserListDto } from './accounts.dto.js';
 import { CurrentPrincipal, type AgentPrincipal } from './principal.js';
@@ -11,7 +13,10 @@ import { CurrentPrincipal, type AgentPrincipal } from './principal.js';
 @ApiForbiddenResponse({ type: ApiErrorBody, description: 'An integration token, or a role that may not use the inbox' })
 @Controller()
 export class AccountsController {
-  constructor(@Inject(AccountsService) private readonly accounts: AccountsService) {}
+  constructor(
+    @Inject(AccountsService) private readonly accounts: AccountsService,
+    @Inject(TeamAccessService) private readonly team: TeamAccessService,
+  ) {}
 
   @Get('me')
   @ApiOperation({ summary: 'The user the token belongs to, and their account' })
@@ -24,10 +29,9 @@ export class AccountsController {
   }
 
   @Get('users')
-  @ApiOperation({ summary: 'The users of my account, e.g. to pick an assignee' })
+  @ApiOperation({ summary: 'The users of my account with role, status and last activity, e.g. to pick an assignee' })
   @ApiOkResponse({ type: UserListDto })
   async users(@CurrentPrincipal() principal: AgentPrincipal): Promise<UserListDto> {
-    const users = await this.accounts.listUsers(principal.accountId);
-    return { users: users.map(({ id, name, email, role }) => ({ id, name, email, role })) };
+    return { users: (await this.team.listTeam(principal.accountId)).map(teamMemberDto) };
   }
 }

@@ -18,6 +18,11 @@ export class MeDto {
   @ApiProperty({ type: AccountSummaryDto }) account!: AccountSummaryDto;
 }
 
+export class TeamUserDto extends UserDto {
+  @ApiProperty({ enum: ['active', 'deactivated'] }) status!: 'active' | 'deactivated';
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Last authenticated request (to the minute)' }) lastActiveAt!: string | null;
+}
+
 export class UserListDto {
-  @ApiProperty({ type: [UserDto] }) users!: UserDto[];
+  @ApiProperty({ type: [TeamUserDto] }) users!: TeamUserDto[];
 }

@@ -40,7 +40,8 @@ export const VisitorToken = () => applyDecorators(Public(), SetMetadata(VISITOR_
 /** The route needs an integration token; user tokens are refused with 403. Each token has its own rate limit. */
 export const IntegrationOnly = () => applyDecorators(SetMetadata(INTEGRATION_ONLY, true), RateLimited('integrationPerToken'));
 
-export type RequestWithPrincipal = Request & { principal?: Principal };
+/** `sessionId` is set when the request authenticated with a session cookie (for sign-out). */
+export type RequestWithPrincipal = Request & { principal?: Principal; sessionId?: string };
 
 /**
  * The caller, as the global BearerAuthGuard authenticated it: `{ kind, accountId, user? }`.

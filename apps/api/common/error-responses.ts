@@ -1,7 +1,7 @@
 import { SetMetadata, type INestApplication, type Type } from '@nestjs/common';
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import type { OpenAPIObject, OperationObject, ParameterObject, PathItemObject, ResponseObject } from '@nestjs/swagger';
-import { IS_PUBLIC, VISITOR_TOKEN } from '../auth/principal.js';
+import { INTEGRATION_ONLY, IS_PUBLIC, VISITOR_TOKEN } from '../auth/principal.js';
 import { RETRY_AFTER_SECONDS } from './api-error.js';
 
 const WITHOUT_ERROR_RESPONSES = 'openapi:without-error-responses';
@@ -13,8 +13,8 @@ const ERROR_BODY = { 'application/json': { schema: { $ref: '#/components/schemas
 
 const DEFAULT_DESCRIPTIONS: Record<number, string> = {
   400: 'validation_failed: a parameter, header or body field is invalid; `field` names it',
-  401: 'unauthenticated: no token, a malformed Authorization header, or a token that is unknown or revoked',
-  403: 'forbidden: this token may not call this route (an integration token on a user route, a user token on an integration route, or a role without the right)',
+  401: 'unauthenticated: no token or session, a malformed Authorization header, a token that is unknown, revoked or expired, or a session that has ended',
+  403: 'forbidden: this token may not call this route (an integration token on a user route, a user token on an integration route, or a role without the right); csrf_token_missing / csrf_token_mismatch: a cookie-authenticated POST, PUT, PATCH or DELETE without the right X-CSRF-Token',
   404: 'not_found: nothing of that id in the caller\'s account',
   413: 'payload_too_large: the body is over the size limit',
   415: 'unsupported_media_type: the body is not of a content type this route takes',
@@ -25,6 +25,7 @@ const VISITOR_UNAUTHENTICATED = 'unauthenticated: the visitor token is missing, 
 interface RouteTraits {
   isPublic: boolean;
   visitorToken: boolean;
+  integrationOnly: boolean;
   without: readonly number[];
 }
 
@@ -43,6 +44,7 @@ function routeTraitsByOperationId(app: INestApplication): Map<string, RouteTrait
         traits.set(`${controller.name}_${methodName}`, {
           isPublic: reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
           visitorToken: reflector.getAllAndOverride<boolean>(VISITOR_TOKEN, targets) === true,
+          integrationOnly: reflector.getAllAndOverride<boolean>(INTEGRATION_ONLY, targets) === true,
           without: reflector.getAllAndOverride<number[]>(WITHOUT_ERROR_RESPONSES, targets) ?? [],
         });
       }
@@ -77,7 +79,7 @@ function errorResponse(status: number, traits: RouteTraits, existing?: ResponseO
  * ones that follow from how the route is guarded and what it takes (401, 403, 400, 404, 413, 415,
  * 503) are added here, the handler-specific ones (409, 422, 429) come from its own decorators; each
  * is the one error shape, as JSON. Public routes need no token, visitor routes take the chat's
- * visitor token, every other route a bearer token.
+ * visitor token, integration routes a bearer token, every other route a bearer token or the session cookie.
  */
 export function documentErrorResponses(app: INestApplication, document: OpenAPIObject): OpenAPIObject {
   const traitsByOperationId = routeTraitsByOperationId(app);
@@ -87,7 +89,7 @@ export function documentErrorResponses(app: INestApplication, document: OpenAPIO
       if (!operation?.operationId) continue;
       const traits = traitsByOperationId.get(operation.operationId);
       if (!traits) throw new Error(`OpenAPI operation ${operation.operationId} has no controller method`);
-      operation.security = traits.visitorToken ? [{ visitor: [] }] : traits.isPublic ? [] : [{ bearer: [] }];
+      operation.security = traits.visitorToken ? [{ visitor: [] }] : traits.isPublic ? [] : traits.integrationOnly ? [{ bearer: [] }] : [{ bearer: [] }, { cookie: [] }];
       if (traits.visitorToken) operation.parameters = operation.parameters?.filter((parameter) => (parameter as ParameterObject).in !== 'header' || (parameter as ParameterObject).name.toLowerCase() !== 'authorization');
       const responses = operation.responses as Record<string, ResponseObject>;
       const statuses = new Set([...commonErrorStatuses(path, operation, traits), ...Object.keys(responses).map(Number).filter((status) => status >= 400)]);

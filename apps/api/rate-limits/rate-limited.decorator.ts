@@ -2,7 +2,7 @@ import { applyDecorators, HttpStatus, Inject, Injectable, SetMetadata, UseGuards
 import { Reflector } from '@nestjs/core';
 import { ApiResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { RateLimitName } from '../../../libs/config/rate-limits.js';
+import type { RequestRateLimitName } from '../../../libs/config/rate-limits.js';
 import { ApiError, ApiErrorBody } from '../common/api-error.js';
 import { RateLimiters } from './rate-limiters.js';
 
@@ -17,7 +17,7 @@ export class RateLimitGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const limits = this.reflector.getAllAndMerge<RateLimitName[]>(RATE_LIMITS, [context.getHandler(), context.getClass()]);
+    const limits = this.reflector.getAllAndMerge<RequestRateLimitName[]>(RATE_LIMITS, [context.getHandler(), context.getClass()]);
     const verdict = await this.limiters.consume(context.switchToHttp().getRequest<Request>(), limits);
     if (verdict.allowed) return true;
     context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(verdict.retryAfterSeconds));
@@ -26,7 +26,7 @@ export class RateLimitGuard implements CanActivate {
 }
 
 /** The route counts against these limits (libs/config/rate-limits.ts); over one it answers 429 with Retry-After. */
-export function RateLimited(...limits: RateLimitName[]) {
+export function RateLimited(...limits: RequestRateLimitName[]) {
   return applyDecorators(
     SetMetadata(RATE_LIMITS, limits),
     UseGuards(RateLimitGuard),

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppConfig } from '../../../libs/config/config.js';
-import { RATE_LIMIT_NAMES, type RateLimitName } from '../../../libs/config/rate-limits.js';
+import { RATE_LIMIT_NAMES, type FailureLimitName, type RateLimitName, type RequestRateLimitName } from '../../../libs/config/rate-limits.js';
 import { createLogger } from '../../../libs/logger/logger.js';
 import { verifyVisitorToken } from '../../../libs/web-chat/visitor-token.js';
 import { APP_CONFIG } from '../tokens.js';
@@ -24,7 +24,7 @@ const bearerToken = (request: Request): string | undefined =>
  * Who each limit counts. Trackers run before validation, so they read the raw request defensively; a
  * visitor's account is taken from a verified token only, so nobody can spend another account's allowance.
  */
-const TRACKERS: Record<RateLimitName, Tracker> = {
+const TRACKERS: Record<RequestRateLimitName, Tracker> = {
   chatStartsPerIp: clientAddress,
   chatStartsPerAccount: (request) => {
     const accountId: unknown = (request.body as Record<string, unknown> | undefined)?.['accountId'];
@@ -41,6 +41,8 @@ const TRACKERS: Record<RateLimitName, Tracker> = {
 };
 
 export type RateLimitVerdict = { allowed: true } | { allowed: false; limit: RateLimitName; retryAfterSeconds: number; detail: string };
+
+const hashedKey = (text: string): string => createHash('sha256').update(text).digest('base64url');
 
 /**
  * The API's rate limits (libs/config/rate-limits.ts) as fixed windows counted in PostgreSQL by
@@ -79,10 +81,10 @@ export class RateLimiters implements OnModuleDestroy {
   }
 
   /** Counts the request against each limit in turn; the first one it is over refuses it (and the later ones do not count it). */
-  async consume(request: Request, limits: readonly RateLimitName[]): Promise<RateLimitVerdict> {
+  async consume(request: Request, limits: readonly RequestRateLimitName[]): Promise<RateLimitVerdict> {
     for (const name of limits) {
       // Keys hold a hash: no raw token or address is stored.
-      const key = createHash('sha256').update(TRACKERS[name](request, this.config)).digest('base64url');
+      const key = hashedKey(TRACKERS[name](request, this.config));
       try {
         await this.limiters[name].consume(key);
       } catch (refusal) {
@@ -92,5 +94,28 @@ export class RateLimiters implements OnModuleDestroy {
       }
     }
     return { allowed: true };
+  }
+
+  /**
+   * Failure counters (failed sign-ins): a key over its limit is refused until its window ends, so nobody is
+   * locked out for longer than the window. Only failures count (failed()), and a success can clear the key.
+   */
+  async failuresRefusal(name: FailureLimitName, key: string): Promise<RateLimitVerdict> {
+    const state = await this.limiters[name].get(hashedKey(key));
+    const { limit, windowSeconds } = this.config.rateLimits[name];
+    if (!state || state.consumedPoints < limit) return { allowed: true };
+    return { allowed: false, limit: name, retryAfterSeconds: Math.max(1, Math.ceil(state.msBeforeNext / 1000)), detail: `at most ${limit} failures per ${windowSeconds} s` };
+  }
+
+  async failed(name: FailureLimitName, key: string): Promise<void> {
+    try {
+      await this.limiters[name].consume(hashedKey(key));
+    } catch (refusal) {
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+    }
+  }
+
+  async clearFailures(name: FailureLimitName, key: string): Promise<void> {
+    await this.limiters[name].delete(hashedKey(key));
   }
 }

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Patch } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Patch } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean } from 'class-validator';
+import { AuditLog } from '../../../libs/accounts/audit-log.js';
 import { canManageAccount } from '../../../libs/domain/access.js';
 import type { AccountSettings } from '../../../libs/domain/account-settings.js';
 import { CurrentPrincipal, type AgentPrincipal } from '../auth/principal.js';
@@ -22,7 +23,10 @@ class AccountSettingsPatch {
 @ApiBearerAuth()
 @Controller('settings')
 export class SettingsController {
-  constructor(private readonly settings: AccountSettingsService) {}
+  constructor(
+    private readonly settings: AccountSettingsService,
+    @Inject(AuditLog) private readonly audit: AuditLog,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: AccountSettingsDto })
@@ -38,7 +42,10 @@ export class SettingsController {
     if (!canManageAccount(principal.user.role)) throw ApiError.forbidden(`role ${principal.user.role} may not change account settings`);
     const changes: Partial<Pick<AccountSettings, 'unreadNotificationEnabled'>> = {};
     if (body.unreadNotificationEnabled !== undefined) changes.unreadNotificationEnabled = body.unreadNotificationEnabled;
-    return general(await this.settings.update(principal.accountId, changes));
+    const before = general(await this.settings.get(principal.accountId));
+    const after = general(await this.settings.update(principal.accountId, changes));
+    await this.audit.recordSettingsChange(principal.accountId, principal.user.id, 'general', { ...before }, { ...after });
+    return after;
   }
 }
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Inject, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuditLog } from '../../../libs/accounts/audit-log.js';
 import type { AppConfig } from '../../../libs/config/config.js';
 import { canManageAccount } from '../../../libs/domain/access.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
@@ -22,6 +23,7 @@ export class ShopifySettingsController {
   constructor(
     @Inject(ORM) private readonly orm: Orm,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AuditLog) private readonly audit: AuditLog,
   ) {}
 
   @Get()
@@ -42,6 +44,7 @@ export class ShopifySettingsController {
     const shopDomain = body.shopDomain.trim().toLowerCase();
     if (!SHOP_DOMAIN.test(shopDomain)) throw ApiError.badRequest('shopDomain must be the shop\'s <shop>.myshopify.com domain', 'shopDomain');
     const apiVersion = body.apiVersion ?? SHOPIFY_DEFAULT_API_VERSION;
+    const before = await findShopifyConnection(this.orm, principal.accountId);
     await saveShopifyConnection(this.orm, this.secrets(), {
       accountId: principal.accountId,
       shopDomain,
@@ -49,6 +52,14 @@ export class ShopifySettingsController {
       accessToken: body.accessToken.trim(),
       webhookSecret: body.webhookSecret.trim(),
     });
+    // Secrets always count as changed (they are sealed); the log masks them.
+    await this.audit.recordSettingsChange(
+      principal.accountId,
+      principal.user.id,
+      'shopify',
+      { shopDomain: before?.shopDomain ?? null, apiVersion: before?.apiVersion ?? null, accessToken: before ? 'previous' : null, webhookSecret: before ? 'previous' : null },
+      { shopDomain, apiVersion, accessToken: 'new', webhookSecret: 'new' },
+    );
     return this.dto(principal.accountId, shopDomain, apiVersion);
   }
 

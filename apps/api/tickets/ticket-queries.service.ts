@@ -35,6 +35,8 @@ export interface TicketSummary {
   channel: string;
   status: string;
   assigneeId: string | null;
+  /** The assignee has been deactivated: the ticket stays theirs until someone reassigns it. */
+  assigneeDeactivated: boolean;
   tags: string[];
   subject: string | null;
   customer: { name: string | null; phone: string | null; email: string | null; visitorId: string | null };
@@ -69,6 +71,7 @@ interface TicketRow {
   channel: string;
   status: string;
   assignee_id: string | null;
+  assignee_deactivated: boolean;
   tags: string[];
   subject: string | null;
   customer_name: string | null;
@@ -90,6 +93,9 @@ const iso = (value: Date | string | null): string | null => (value === null ? nu
 /** The ticket's profile after joins (an anonymous chat profile joined into a known one is never joined again). */
 export const CURRENT_PROFILE = `(SELECT COALESCE(pr.merged_into, pr.id) FROM profiles pr WHERE pr.id = t.profile_id)`;
 
+/** Whether the ticket's assignee is a deactivated user. */
+const ASSIGNEE_DEACTIVATED = `COALESCE((SELECT u.deactivated_at IS NOT NULL FROM users u WHERE u.id = t.assignee_id), false)`;
+
 /** Unread for one agent: an inbound message arrived after that agent last read the ticket. */
 const UNREAD_FOR_AGENT = `(t.last_inbound_at IS NOT NULL AND (r.read_at IS NULL OR r.read_at < t.last_inbound_at))`;
 
@@ -99,6 +105,7 @@ function toSummary(row: TicketRow): TicketSummary {
     channel: row.channel,
     status: row.status,
     assigneeId: row.assignee_id,
+    assigneeDeactivated: row.assignee_deactivated === true,
     tags: row.tags,
     subject: row.subject,
     customer: { name: row.customer_name, phone: row.customer_phone, email: row.customer_email, visitorId: row.customer_visitor_id },
@@ -201,7 +208,7 @@ export class TicketQueriesService {
     const limit = request.limit ?? 25;
     const direction = descending ? 'DESC' : 'ASC';
     const rows = await this.orm.em.fork().execute<(TicketRow & { sort_value: Date })[]>(
-      `SELECT t.*, ${UNREAD_FOR_AGENT} AS unread, ${CURRENT_PROFILE} AS current_profile_id, t.${sortColumn} AS sort_value
+      `SELECT t.*, ${UNREAD_FOR_AGENT} AS unread, ${CURRENT_PROFILE} AS current_profile_id, ${ASSIGNEE_DEACTIVATED} AS assignee_deactivated, t.${sortColumn} AS sort_value
        FROM tickets t LEFT JOIN ticket_reads r ON r.ticket_id = t.id AND r.user_id = ?
        WHERE ${where.join(' AND ')}
        ORDER BY t.${sortColumn} ${direction}, t.id ${direction}
@@ -219,7 +226,7 @@ export class TicketQueriesService {
   async get(accountId: string, userId: string, ticketId: string): Promise<TicketSummary> {
     assertTicketOfAccount(ticketId, accountId);
     const [row] = await this.orm.em.fork().execute<TicketRow[]>(
-      `SELECT t.*, ${UNREAD_FOR_AGENT} AS unread, ${CURRENT_PROFILE} AS current_profile_id
+      `SELECT t.*, ${UNREAD_FOR_AGENT} AS unread, ${CURRENT_PROFILE} AS current_profile_id, ${ASSIGNEE_DEACTIVATED} AS assignee_deactivated
        FROM tickets t LEFT JOIN ticket_reads r ON r.ticket_id = t.id AND r.user_id = ?
        WHERE t.id = ? AND t.account_id = ?`,
       [userId, ticketId, accountId],

@@ -98,6 +98,7 @@ export class TicketSummaryDto {
   @ApiProperty({ enum: CHANNELS }) channel!: string;
   @ApiProperty({ enum: TICKET_STATUSES }) status!: string;
   @ApiProperty({ nullable: true, type: String }) assigneeId!: string | null;
+  @ApiProperty({ description: 'The assignee has been deactivated (the ticket stays assigned until someone reassigns it)' }) assigneeDeactivated!: boolean;
   @ApiProperty({ type: [String] }) tags!: string[];
   @ApiProperty({ nullable: true, type: String }) subject!: string | null;
   @ApiProperty({ type: CustomerDto }) customer!: CustomerDto;

@@ -13,6 +13,7 @@ import { Migration0012IdempotentRefusals } from './0012-idempotent-refusals.js';
 import { Migration0013CustomerProfiles } from './0013-customer-profiles.js';
 import { Migration0014Shopify } from './0014-shopify.js';
 import { Migration0015PredictiveAnalytics } from './0015-predictive-analytics.js';
+import { Migration0016TeamAccess } from './0016-team-access.js';
 
 /** Every migration in order; listed explicitly so the same list works from TypeScript sources and compiled output. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   { name: '0013-customer-profiles', class: Migration0013CustomerProfiles },
   { name: '0014-shopify', class: Migration0014Shopify },
   { name: '0015-predictive-analytics', class: Migration0015PredictiveAnalytics },
+  { name: '0016-team-access', class: Migration0016TeamAccess },
 ];

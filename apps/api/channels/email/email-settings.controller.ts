@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Inject, Patch } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsEmail, IsString, MaxLength } from 'class-validator';
+import { AuditLog } from '../../../../libs/accounts/audit-log.js';
 import { canManageAccount } from '../../../../libs/domain/access.js';
 import type { EmailSettings } from '../../../../libs/domain/account-settings.js';
 import { accountForRecipient } from '../../../../libs/email/email-settings.js';
@@ -55,6 +56,7 @@ class EmailSettingsPatch {
 export class EmailSettingsController {
   constructor(
     private readonly settings: AccountSettingsService,
+    @Inject(AuditLog) private readonly audit: AuditLog,
     @Inject(ORM) private readonly orm: Orm,
   ) {}
 
@@ -84,6 +86,9 @@ export class EmailSettingsController {
     }
     if (body.senderName !== undefined) changes.senderName = body.senderName?.trim() || null;
     if (body.signature !== undefined) changes.signature = body.signature?.trim() || null;
-    return (await this.settings.updateSection(principal.accountId, 'email', changes)).email;
+    const before = (await this.settings.get(principal.accountId)).email;
+    const after = (await this.settings.updateSection(principal.accountId, 'email', changes)).email;
+    await this.audit.recordSettingsChange(principal.accountId, principal.user.id, 'email', { ...before }, { ...after });
+    return after;
   }
 }

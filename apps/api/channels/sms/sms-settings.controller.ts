@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Patch, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsObject, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { AuditLog } from '../../../../libs/accounts/audit-log.js';
 import type { AppConfig } from '../../../../libs/config/config.js';
 import { canManageAccount } from '../../../../libs/domain/access.js';
 import { MAX_ATTRIBUTION_WINDOW_HOURS, SMS_AUTO_RESPONDER_AUDIENCES, type SmsSettings } from '../../../../libs/domain/account-settings.js';
@@ -126,6 +127,7 @@ class TwilioConnectionDto {
 export class SmsSettingsController {
   constructor(
     private readonly settings: AccountSettingsService,
+    @Inject(AuditLog) private readonly audit: AuditLog,
     @Inject(ORM) private readonly orm: Orm,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -164,7 +166,9 @@ export class SmsSettingsController {
     for (const key of ['teamNotificationsEnabled', 'linkShorteningEnabled', 'attributionWindowHours'] as const) {
       if (body[key] !== undefined) (changes as Record<string, unknown>)[key] = body[key];
     }
-    return (await this.settings.updateSection(principal.accountId, 'sms', changes)).sms;
+    const after = (await this.settings.updateSection(principal.accountId, 'sms', changes)).sms;
+    await this.audit.recordSettingsChange(principal.accountId, principal.user.id, 'sms', { ...current }, { ...after });
+    return after;
   }
 
   @Get('twilio')
@@ -183,7 +187,16 @@ export class SmsSettingsController {
     assertManager(principal);
     const number = validateInboxSmsNumber(body.inboxNumber);
     if (!number.ok) throw ApiError.badRequest(`inboxNumber: ${number.message}`, 'inboxNumber');
+    const before = await findSmsConnection(this.orm, principal.accountId);
     await saveSmsChannel(this.orm, this.secrets(), { accountId: principal.accountId, accountSid: body.accountSid, authToken: body.authToken, inboxNumber: number.e164 });
+    // The auth token always counts as changed (it cannot be compared without opening it); the log masks it.
+    await this.audit.recordSettingsChange(
+      principal.accountId,
+      principal.user.id,
+      'sms.twilio',
+      { accountSid: before?.accountSid ?? null, inboxNumber: before?.inboxNumber ?? null, authToken: before ? 'previous' : null },
+      { accountSid: body.accountSid, inboxNumber: number.e164, authToken: 'new' },
+    );
     return this.connectionDto(principal.accountId, body.accountSid, number.e164);
   }
 

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post } from '@ne
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, Equals, IsArray, IsEmail, IsInt, IsObject, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { AuditLog } from '../../../../libs/accounts/audit-log.js';
 import { canManageAccount } from '../../../../libs/domain/access.js';
 import { MAX_VISITOR_TOKEN_TTL_HOURS, type WebChatSettings } from '../../../../libs/domain/account-settings.js';
 import { validateOfficeHours, type DayOfWeek, type OfficeHours, type OfficeHoursException } from '../../../../libs/domain/office-hours.js';
@@ -100,6 +101,7 @@ export class WebChatAgentController {
   constructor(
     @Inject(WebChatService) private readonly chat: WebChatService,
     private readonly settings: AccountSettingsService,
+    @Inject(AuditLog) private readonly audit: AuditLog,
   ) {}
 
   @Get('tickets/:ticketId/chat-visitor')
@@ -146,7 +148,10 @@ export class WebChatAgentController {
     if (body.onlineAutoResponse !== undefined) changes.onlineAutoResponse = body.onlineAutoResponse?.trim() || null;
     if (body.offlineAutoResponse !== undefined) changes.offlineAutoResponse = body.offlineAutoResponse?.trim() || null;
     if (body.visitorTokenTtlHours !== undefined) changes.visitorTokenTtlHours = body.visitorTokenTtlHours;
-    return (await this.settings.updateSection(principal.accountId, 'webChat', changes)).webChat;
+    const before = (await this.settings.get(principal.accountId)).webChat;
+    const after = (await this.settings.updateSection(principal.accountId, 'webChat', changes)).webChat;
+    await this.audit.recordSettingsChange(principal.accountId, principal.user.id, 'webChat', { ...before }, { ...after });
+    return after;
   }
 }
 
