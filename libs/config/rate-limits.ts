@@ -12,7 +12,10 @@
  * - failed sign-ins (docs/team-access.md) count only failures: a person mistyping does so a few times, so 10 per
  *   email address in 15 minutes stops guessing at about 1,000 passwords a day while the real owner waits at most
  *   15 minutes (the window) and is never locked out for good; a success resets the address's counter. An account
- *   takes 100 failures per 15 minutes over all its addresses, which only a spread-out guessing run reaches.
+ *   takes 100 failures per 15 minutes over all its addresses, which only a spread-out guessing run reaches;
+ * - a person asks for a password reset once, maybe again when the mail is slow: 3 an hour per address keeps the
+ *   endpoint from mailing anyone repeatedly (it counts whether or not the address exists, so it tells nothing),
+ *   and 20 an hour per client address stops a script walking through addresses.
  */
 export const RATE_LIMIT_DEFAULTS = {
   chatStartsPerIp: { variable: 'RATE_LIMIT_CHAT_STARTS_PER_IP', limit: 10, windowSeconds: 60 },
@@ -23,6 +26,8 @@ export const RATE_LIMIT_DEFAULTS = {
   integrationPerToken: { variable: 'RATE_LIMIT_INTEGRATION_PER_TOKEN', limit: 1200, windowSeconds: 60 },
   signInFailuresPerEmail: { variable: 'RATE_LIMIT_SIGN_IN_FAILURES_PER_EMAIL', limit: 10, windowSeconds: 900 },
   signInFailuresPerAccount: { variable: 'RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT', limit: 100, windowSeconds: 900 },
+  passwordResetsPerEmail: { variable: 'RATE_LIMIT_PASSWORD_RESETS_PER_EMAIL', limit: 3, windowSeconds: 3600 },
+  passwordResetsPerIp: { variable: 'RATE_LIMIT_PASSWORD_RESETS_PER_IP', limit: 20, windowSeconds: 3600 },
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMIT_DEFAULTS;

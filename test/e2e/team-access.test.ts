@@ -309,4 +309,12 @@ describe('team and access over HTTP (SPEC §10): sign-in, sessions, CSRF, invita
     expect((await signIn(brand.users.owner.email, newPassword)).response.status).toBe(200);
     await team.setPassword(brand.users.owner.id, ownerPassword);
   });
+
+  it('mails an address at most 3 reset links an hour, whether or not it belongs to a user', async () => {
+    for (const email of [`nobody-${randomUUID()}@example.test`, brand.users.admin.email]) {
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 4; attempt++) statuses.push((await callApi(stack.baseUrl, 'POST', '/auth/password-reset', { body: { email: email.toUpperCase() } })).status);
+      expect(statuses).toEqual([202, 202, 202, 429]);
+    }
+  });
 });

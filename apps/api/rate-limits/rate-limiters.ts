@@ -38,6 +38,11 @@ const TRACKERS: Record<RequestRateLimitName, Tracker> = {
     return check?.ok ? check.claims.accountId : 'unauthenticated';
   },
   integrationPerToken: (request) => bearerToken(request) ?? 'unauthenticated',
+  passwordResetsPerEmail: (request) => {
+    const email: unknown = (request.body as Record<string, unknown> | undefined)?.['email'];
+    return typeof email === 'string' ? email.trim().toLowerCase() : 'invalid';
+  },
+  passwordResetsPerIp: clientAddress,
 };
 
 export type RateLimitVerdict = { allowed: true } | { allowed: false; limit: RateLimitName; retryAfterSeconds: number; detail: string };

@@ -22,6 +22,7 @@ import { CurrentPrincipal, Public, type AgentPrincipal, type RequestWithPrincipa
 import { clearSessionCookies, setSessionCookies } from '../auth/session-cookies.js';
 import { ApiError, ApiErrorBody } from '../common/api-error.js';
 import { RateLimiters, type RateLimitVerdict } from '../rate-limits/rate-limiters.js';
+import { RateLimited } from '../rate-limits/rate-limited.decorator.js';
 import { APP_CONFIG } from '../tokens.js';
 import { asApiErrors } from './team-errors.js';
 import { TeamMailer } from './team-mailer.js';
@@ -107,6 +108,7 @@ export class SignInController {
 
   @Public()
   @Post('auth/password-reset')
+  @RateLimited('passwordResetsPerEmail', 'passwordResetsPerIp')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Email a one-use password-reset link (valid 1 h) if a user has this address; always 202' })
   @ApiAcceptedResponse({ description: 'Whether or not the address belongs to a user' })
