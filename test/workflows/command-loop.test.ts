@@ -229,17 +229,30 @@ describe('ticket command loop', () => {
     const final = await until(ticketId, (s) => s.messageCount === 26, 'every message');
 
     const { events } = await handle(ticketId).fetchHistory();
-    let expected = newTicketState({ ticketId, accountId: 'account-1', channel: 'email', createdAt: final.createdAt });
+    // A workflow task delivers signals and updates in the order they reached the server: an update is
+    // sequenced right after its acceptedRequestSequencingEventId, although its Accepted event is written
+    // only when the task completes (after the task's signals).
+    type Step = { position: number; at: string } & ({ kind: 'inbound' } | { kind: 'action'; request: AgentActionRequest });
+    const steps: Step[] = [];
     for (const event of events ?? []) {
       const at = eventTime(event);
-      if (event.workflowExecutionSignaledEventAttributes?.signalName === inboundMessageSignal.name) {
-        const outcome = receiveInboundMessage(expected, { messageId: 'x', receivedAt: at }, at);
-        if (outcome.kind === 'accepted') expected = outcome.transition.state;
-      }
-      const accepted = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
+      const eventId = Number(event.eventId);
+      if (event.workflowExecutionSignaledEventAttributes?.signalName === inboundMessageSignal.name) steps.push({ position: eventId, at, kind: 'inbound' });
+      const attributes = event.workflowExecutionUpdateAcceptedEventAttributes;
+      const accepted = attributes?.acceptedRequest;
       if (accepted?.input?.name === agentActionUpdate.name) {
-        const request = decodePayload<AgentActionRequest>(accepted.input.args!.payloads![0]!);
-        if (validateAgentAction(expected, request.action, at) === null) expected = applyAgentAction(expected, request.action, request.actorUserId, at).state;
+        const sequencedAfter = Number(attributes!.acceptedRequestSequencingEventId ?? eventId);
+        steps.push({ position: sequencedAfter + 0.5, at, kind: 'action', request: decodePayload<AgentActionRequest>(accepted.input.args!.payloads![0]!) });
+      }
+    }
+    steps.sort((a, b) => a.position - b.position);
+    let expected = newTicketState({ ticketId, accountId: 'account-1', channel: 'email', createdAt: final.createdAt });
+    for (const step of steps) {
+      if (step.kind === 'inbound') {
+        const outcome = receiveInboundMessage(expected, { messageId: 'x', receivedAt: step.at }, step.at);
+        if (outcome.kind === 'accepted') expected = outcome.transition.state;
+      } else if (validateAgentAction(expected, step.request.action, step.at) === null) {
+        expected = applyAgentAction(expected, step.request.action, step.request.actorUserId, step.at).state;
       }
     }
     const comparable = (s: TicketState) => ({ status: s.status, assigneeId: s.assigneeId, tags: s.tags, messageCount: s.messageCount, unread: s.unreadSince !== null, version: s.version });
