@@ -17,6 +17,7 @@ import {
   type ShopifyPacing,
 } from '../../libs/temporal/contracts/shopify.js';
 import type { ActivityDependencies } from '../dependencies.js';
+import { PROFILE_AND_JOINED } from '../../libs/profiles/profile-directory.js';
 
 const log = createLogger('shopify-activities');
 
@@ -86,7 +87,7 @@ export function createShopifyActivities({ config, orm }: ActivityDependencies) {
       const admin = await adminOf(input.accountId);
       const identifiers = await orm.em.fork().execute<{ kind: string; value: string }[]>(
         `SELECT kind, value FROM profile_identifiers WHERE account_id = ? AND kind IN ('email', 'phone', 'external_id')
-           AND profile_id IN (SELECT id FROM profiles WHERE id = ? OR merged_into = ?) ORDER BY value`,
+           AND profile_id IN ${PROFILE_AND_JOINED} ORDER BY value`,
         [input.accountId, input.profileId, input.profileId],
       );
       let pacing: ShopifyPacing = { requestedQueryCost: null, throttleStatus: null };

@@ -306,10 +306,13 @@ export interface OrderOperationFacts {
   operationId: string;
   kind: 'edit' | 'cancel';
   orderId: string;
+  /** The order's name as the shop shows it ("#1001"). */
   orderName: string | null;
   actorUserId: string;
   status: 'succeeded' | 'failed';
+  /** Edit: one line per changed item ("Mug: 2 → 1"); cancel: the reason, restock and refund chosen. */
   changes: string[];
+  /** Shopify's answer: its job or order state on success, its userErrors' messages on failure. */
   result: string;
 }
 

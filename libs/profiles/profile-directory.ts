@@ -33,6 +33,9 @@ export function senderIdentifiers(channel: Channel, sender: CustomerIdentity): P
 
 const newProfileId = () => `prof-${randomUUID()}`;
 
+/** SQL for `… profile_id IN ${PROFILE_AND_JOINED}`: a surviving profile and those joined into it. Binds its id twice. */
+export const PROFILE_AND_JOINED = '(SELECT id FROM profiles WHERE id = ? OR merged_into = ?)';
+
 /**
  * The account's profiles, one per person (SPEC §6), inside the caller's transaction. Concurrent
  * first messages of one person agree on one profile through the identifiers' primary key.

@@ -5,6 +5,7 @@ import type { ProfileFigures } from '../../../libs/domain/predictive-analytics/i
 import type { Orm } from '../../../libs/persistence/orm.js';
 import type { PredictionRefitReport } from '../../../libs/temporal/contracts/predictive-analytics.js';
 import { predictionRefitWorkflowId, WORKFLOW_TYPES } from '../../../libs/temporal/workflow-ids.js';
+import { withinTimeout } from '../common/within-timeout.js';
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from '../tokens.js';
 
 /** The account's model as last fitted, or why it does not qualify; `status: 'not_fitted'` before the first refit. */
@@ -78,14 +79,8 @@ export class PredictionsService {
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     });
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), this.config.workflowUpdateTimeoutMs)));
-    try {
-      const report = await Promise.race([handle.result() as Promise<PredictionRefitReport>, timedOut]);
-      return report ? { status: 'finished', report } : { status: 'running', workflowId };
-    } finally {
-      clearTimeout(timer);
-    }
+    const report = await withinTimeout(handle.result() as Promise<PredictionRefitReport>, this.config.workflowUpdateTimeoutMs);
+    return report ? { status: 'finished', report } : { status: 'running', workflowId };
   }
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { validateProfileEvent, type ValidProfileEvent } from '../../../libs/domain/profile-events.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
-import { ProfileDirectory, type ProfileIdentifier } from '../../../libs/profiles/profile-directory.js';
+import { PROFILE_AND_JOINED, ProfileDirectory, type ProfileIdentifier } from '../../../libs/profiles/profile-directory.js';
 import { ApiError } from '../common/api-error.js';
 import { ORM } from '../tokens.js';
 import { ProfilesService } from './profiles.service.js';
@@ -102,7 +102,7 @@ export class ProfileEventsService {
   /** Newest first, from the cursor on; the profile's joined profiles' events too. */
   async list(accountId: string, profileId: string, filter: EventFilter & { before?: string; limit?: number }): Promise<{ events: StoredEvent[]; nextCursor: string | null }> {
     const id = await this.profiles.surviving(accountId, profileId);
-    const where = ['e.account_id = ?', 'e.profile_id IN (SELECT p.id FROM profiles p WHERE p.id = ? OR p.merged_into = ?)'];
+    const where = ['e.account_id = ?', `e.profile_id IN ${PROFILE_AND_JOINED}`];
     const params: unknown[] = [accountId, id, id];
     if (filter.metrics?.length) {
       where.push(`e.metric IN (${filter.metrics.map(() => '?').join(', ')})`);
@@ -137,7 +137,7 @@ export class ProfileEventsService {
     const id = await this.profiles.surviving(accountId, profileId);
     const rows = await this.orm.em.fork().execute<{ metric: string; count: string; last_occurred_at: Date }[]>(
       `SELECT metric, count(*) AS count, max(occurred_at) AS last_occurred_at FROM profile_events
-       WHERE account_id = ? AND profile_id IN (SELECT p.id FROM profiles p WHERE p.id = ? OR p.merged_into = ?)
+       WHERE account_id = ? AND profile_id IN ${PROFILE_AND_JOINED}
        GROUP BY metric ORDER BY count(*) DESC, metric`,
       [accountId, id, id],
     );
@@ -146,7 +146,7 @@ export class ProfileEventsService {
 
   async count(accountId: string, profileId: string): Promise<number> {
     const [row] = await this.orm.em.fork().execute<{ count: string }[]>(
-      'SELECT count(*) AS count FROM profile_events WHERE account_id = ? AND profile_id IN (SELECT p.id FROM profiles p WHERE p.id = ? OR p.merged_into = ?)',
+      `SELECT count(*) AS count FROM profile_events WHERE account_id = ? AND profile_id IN ${PROFILE_AND_JOINED}`,
       [accountId, profileId, profileId],
     );
     return Number(row?.count ?? 0);

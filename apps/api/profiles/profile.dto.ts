@@ -2,10 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEmail, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsDateTime } from '../common/date-time.validator.js';
-import { TicketSummaryDto } from '../tickets/ticket.dto.js';
-
-const commaList = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : value;
+import { commaList, TicketSummaryDto } from '../tickets/ticket.dto.js';
 
 export class ProfileDto {
   @ApiProperty() id!: string;

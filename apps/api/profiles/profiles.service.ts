@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { normalisePhoneNumber } from '../../../libs/domain/phone.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
-import { ProfileDirectory, type ProfileIdentifier } from '../../../libs/profiles/profile-directory.js';
+import { PROFILE_AND_JOINED, ProfileDirectory, type ProfileIdentifier } from '../../../libs/profiles/profile-directory.js';
 import { ApiError } from '../common/api-error.js';
-import { TicketQueriesService, type TicketSummary } from '../tickets/ticket-queries.service.js';
+import { escapeLike, TicketQueriesService, type TicketSummary } from '../tickets/ticket-queries.service.js';
 import { ORM } from '../tokens.js';
 
 export interface ProfileView {
@@ -88,7 +88,7 @@ export class ProfilesService {
   async ticketsOf(accountId: string, userId: string, profileId: string, options: { cursor?: string; limit?: number }): Promise<{ total: number; tickets: TicketSummary[]; nextCursor: string | null }> {
     const id = await this.surviving(accountId, profileId);
     const [{ count }] = (await this.orm.em.fork().execute<{ count: string }[]>(
-      `SELECT count(*) AS count FROM tickets t WHERE t.account_id = ? AND t.profile_id IN (SELECT id FROM profiles WHERE id = ? OR merged_into = ?)`,
+      `SELECT count(*) AS count FROM tickets t WHERE t.account_id = ? AND t.profile_id IN ${PROFILE_AND_JOINED}`,
       [accountId, id, id],
     )) as [{ count: string }];
     const page = await this.tickets.list(accountId, userId, { profileId: id, sort: 'createdAt', order: 'desc', cursor: options.cursor, limit: options.limit });
@@ -142,6 +142,4 @@ function toView(row: ProfileRow): ProfileView {
     updatedAt: new Date(row.updated_at).toISOString(),
   };
 }
-
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
 

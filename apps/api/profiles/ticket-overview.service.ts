@@ -5,6 +5,7 @@ import { ORM } from '../tokens.js';
 import { PredictionsService, type ProfilePredictionsView } from './predictions.service.js';
 import { ProfileEventsService } from './profile-events.service.js';
 import { ProfilesService, type ProfileView } from './profiles.service.js';
+import { PROFILE_AND_JOINED } from '../../../libs/profiles/profile-directory.js';
 
 export interface OrderSummary {
   id: string;
@@ -58,7 +59,7 @@ export class TicketOverviewService {
     >(
       `SELECT o.id, o.name, o.placed_at, o.cancelled_at, o.financial_status, o.fulfillment_status, o.total_amount, o.currency, count(*) OVER () AS total
        FROM shopify_orders o
-       WHERE o.account_id = ? AND o.profile_id IN (SELECT p.id FROM profiles p WHERE p.id = ? OR p.merged_into = ?)
+       WHERE o.account_id = ? AND o.profile_id IN ${PROFILE_AND_JOINED}
        ORDER BY o.placed_at DESC, o.id DESC LIMIT ${RECENT_ORDERS}`,
       [accountId, profileId, profileId],
     );

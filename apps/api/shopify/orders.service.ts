@@ -11,9 +11,11 @@ import { SHOPIFY_REFUSED, type OrderCancelInput, type OrderEditInput, type Order
 import { orderOperationWorkflowId, shopifyOrderSyncWorkflowId, WORKFLOW_TYPES } from '../../../libs/temporal/workflow-ids.js';
 import type { AgentPrincipal } from '../auth/principal.js';
 import { ApiError } from '../common/api-error.js';
+import { withinTimeout } from '../common/within-timeout.js';
 import { ProfilesService } from '../profiles/profiles.service.js';
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from '../tokens.js';
 import type { OrderCancelBody, OrderEditBody, OrderOperationDto } from './shopify.dto.js';
+import { PROFILE_AND_JOINED } from '../../../libs/profiles/profile-directory.js';
 
 const DEFAULT_PAGE = 20;
 
@@ -62,7 +64,7 @@ export class OrdersService {
     const after = options.cursor ? decodeCursor(options.cursor) : null;
     const rows = await this.orm.em.fork().execute<ShopifyOrderRow[]>(
       `SELECT * FROM shopify_orders
-       WHERE account_id = ? AND profile_id IN (SELECT id FROM profiles WHERE id = ? OR merged_into = ?)
+       WHERE account_id = ? AND profile_id IN ${PROFILE_AND_JOINED}
        ${after ? 'AND (placed_at, id) < (?::timestamptz, ?)' : ''}
        ORDER BY placed_at DESC, id DESC LIMIT ${limit + 1}`,
       [accountId, id, id, ...(after ?? [])],
@@ -192,15 +194,4 @@ export class OrdersService {
 
 function assertInboxUser(principal: AgentPrincipal): void {
   if (!canUseInbox(principal.user.role)) throw ApiError.forbidden(`role ${principal.user.role} may not change orders`);
-}
-
-/** The promise's value, or null once `ms` have passed (the workflow goes on). */
-async function withinTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
-  try {
-    return await Promise.race([promise, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

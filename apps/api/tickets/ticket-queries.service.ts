@@ -4,6 +4,7 @@ import type { Orm } from '../../../libs/persistence/orm.js';
 import { ApiError } from '../common/api-error.js';
 import { ORM } from '../tokens.js';
 import { assertTicketOfAccount } from './ticket-ids.js';
+import { PROFILE_AND_JOINED } from '../../../libs/profiles/profile-directory.js';
 
 export type TicketView = 'all' | 'mine' | 'unassigned';
 
@@ -136,7 +137,8 @@ function decodeCursor(cursor: string): [string, string] {
   throw ApiError.badRequest('cursor is not a cursor this API returned', 'cursor');
 }
 
-function escapeLike(text: string): string {
+/** The text as a literal inside a LIKE pattern. */
+export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
@@ -172,7 +174,7 @@ export class TicketQueriesService {
       params.push(request.tag.trim().toLowerCase());
     }
     if (request.profileId) {
-      where.push('t.profile_id IN (SELECT id FROM profiles WHERE account_id = t.account_id AND (id = ? OR merged_into = ?))');
+      where.push(`t.profile_id IN ${PROFILE_AND_JOINED}`);
       params.push(request.profileId, request.profileId);
     }
     for (const [bound, column, operator] of [

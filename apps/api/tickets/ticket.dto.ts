@@ -18,7 +18,8 @@ import { CHANNELS } from '../../../libs/domain/channel-policy.js';
 import { MAX_REPLY_LENGTH, TICKET_STATUSES } from '../../../libs/domain/ticket.js';
 import { IsDateTime } from '../common/date-time.validator.js';
 
-const commaList = ({ value }: { value: unknown }) =>
+/** A query parameter written `a,b,c` as a list (empty parts dropped). */
+export const commaList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : value;
 
 export class TicketListQuery {

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Channel } from '../../domain/channel-policy.js';
-import type { AgentAction, TicketEvent, TicketState } from '../../domain/ticket.js';
+import type { AgentAction, OrderOperationFacts, TicketEvent, TicketState } from '../../domain/ticket.js';
 import type { ChatFollowUpState, VisitorActivity } from '../../domain/web-chat.js';
 
 /** Who wrote in, as far as the channel tells. */
@@ -61,19 +61,7 @@ export type CarriedCommand =
  * An order edit or cancel an agent started from this ticket has finished (SPEC §6): the operation's
  * workflow signals it, and the ticket records it as an event (who, what changed, Shopify's result).
  */
-export interface OrderOperationOutcome {
-  operationId: string;
-  kind: 'edit' | 'cancel';
-  orderId: string;
-  /** The order's name as the shop shows it ("#1001"). */
-  orderName: string | null;
-  actorUserId: string;
-  status: 'succeeded' | 'failed';
-  /** Edit: one line per changed item ("Mug: 2 → 1"); cancel: the reason, restock and refund chosen. */
-  changes: string[];
-  /** Shopify's answer: its job or order state on success, its userErrors' messages on failure. */
-  result: string;
-}
+export type OrderOperationOutcome = OrderOperationFacts;
 
 /** Work that runs beside the command loop, so a slow provider never holds up the ticket. */
 export type SideTask =
