@@ -59,7 +59,7 @@ function workflowBoundary(depth) {
 const noDynamicImport = (message) => ({ selector: 'ImportExpression', message });
 
 export default defineConfig([
-  globalIgnores(['**/dist/', '**/node_modules/', '.tools/', '.data/', 'coverage/']),
+  globalIgnores(['**/dist/', '**/node_modules/', '.tools/', '.data/', 'coverage/', 'apps/console/src/api/schema.d.ts']),
 
   js.configs.recommended,
 
@@ -72,9 +72,10 @@ export default defineConfig([
     },
   },
 
-  // TypeScript, with type information from tsconfig.json (which includes apps, activities, libs, workflows, test).
+  // TypeScript, with type information from the nearest tsconfig.json: the root one (apps, activities, libs, workflows,
+  // test) or the agent console's (apps/console, React in .tsx).
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parser: tseslint.parser,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
@@ -84,7 +85,7 @@ export default defineConfig([
   // Turns off the recommended rules that tsc already checks, and better (no-undef, no-redeclare, …).
   tseslint.configs.eslintRecommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       // A promise nobody awaits fails silently, or crashes the process with an unhandled rejection.
       '@typescript-eslint/no-floating-promises': 'error',

@@ -19,5 +19,31 @@ export function createHousekeepingActivities({ orm }: ActivityDependencies) {
         if (rows.length < DELETE_BATCH) return deleted;
       }
     },
+
+    /**
+     * Deletes the live events (GET /me/stream) created before `createdBefore`; returns how many. Each batch
+     * raises `live_events_retention.purged_through` to the highest id it deleted, in the same statement, so
+     * a client resuming from an older id is told to refetch. Running it again deletes nothing more.
+     */
+    async deleteExpiredLiveEvents(input: { createdBefore: string }): Promise<number> {
+      let deleted = 0;
+      for (;;) {
+        const [row] = await orm.em.fork().execute<{ count: string }[]>(
+          `WITH deleted AS (
+             DELETE FROM live_events WHERE id IN (
+               SELECT id FROM live_events WHERE created_at < ? ORDER BY id LIMIT ${DELETE_BATCH}
+             ) RETURNING id
+           ), raised AS (
+             UPDATE live_events_retention SET purged_through = GREATEST(purged_through, (SELECT max(id) FROM deleted))
+             WHERE EXISTS (SELECT 1 FROM deleted) RETURNING 1
+           )
+           SELECT count(*) AS count FROM deleted`,
+          [input.createdBefore],
+        );
+        const count = Number(row?.count ?? 0);
+        deleted += count;
+        if (count < DELETE_BATCH) return deleted;
+      }
+    },
   };
 }

@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-tsc -p tsconfig.build.json
+npm run --silent build # the API, worker and the agent console (apps/console → dist/console)
 exec node --enable-source-maps dist/apps/dev/main.js

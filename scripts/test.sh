@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 tsc -p tsconfig.json
+npm run --silent build:console # the agent console, which the browser tests drive
 eslint . # the workflow import boundary and unawaited promises (eslint.config.js)
 exec node --experimental-vm-modules node_modules/jest/bin/jest.js --runInBand "$@"

@@ -1,9 +1,10 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { LIVE_EVENTS_KEPT_MS } from '../libs/domain/live-events.js';
 import { ABANDONED_CONVERSATION_KEPT_MS } from '../libs/domain/web-chat-lifecycle.js';
 import type { HousekeepingReport } from '../libs/temporal/contracts/housekeeping.js';
 
-const { deleteAbandonedChatConversations } = proxyActivities<Activities>({
+const { deleteAbandonedChatConversations, deleteExpiredLiveEvents } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   retry: { maximumInterval: '1 minute', maximumAttempts: 10 },
 });
@@ -12,5 +13,9 @@ const { deleteAbandonedChatConversations } = proxyActivities<Activities>({
 export async function housekeepingWorkflow(): Promise<HousekeepingReport> {
   const startedBefore = new Date(Date.now() - ABANDONED_CONVERSATION_KEPT_MS).toISOString();
   const abandonedChatConversationsDeleted = await deleteAbandonedChatConversations({ startedBefore });
-  return { abandonedChatConversationsDeleted, startedBefore };
+  // Runs recorded before live events existed completed right after the first activity; they replay that way.
+  if (!patched('live-events-retention')) return { abandonedChatConversationsDeleted, startedBefore };
+  const liveEventsCreatedBefore = new Date(Date.now() - LIVE_EVENTS_KEPT_MS).toISOString();
+  const liveEventsDeleted = await deleteExpiredLiveEvents({ createdBefore: liveEventsCreatedBefore });
+  return { abandonedChatConversationsDeleted, startedBefore, liveEventsDeleted, liveEventsCreatedBefore };
 }

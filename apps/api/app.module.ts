@@ -6,8 +6,10 @@ import { AuthModule } from './auth/auth.module.js';
 import { EmailModule } from './channels/email/email.module.js';
 import { SmsModule } from './channels/sms/sms.module.js';
 import { WebChatModule } from './channels/web-chat/web-chat.module.js';
+import { ConsoleController } from './console/console.controller.js';
 import { RoundTripController } from './diagnostics/round-trip.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { LiveModule } from './live/live.module.js';
 import { MailboxController } from './mailbox/mailbox.controller.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { ReportsModule } from './reports/reports.module.js';
@@ -28,8 +30,8 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [RateLimitsModule, AuthModule, SettingsModule, TicketsModule, EmailModule, SmsModule, WebChatModule, ReportsModule, ShopifyModule],
-      controllers: [HealthController, RoundTripController, MailboxController],
+      imports: [RateLimitsModule, AuthModule, SettingsModule, TicketsModule, EmailModule, SmsModule, WebChatModule, ReportsModule, ShopifyModule, LiveModule],
+      controllers: [HealthController, RoundTripController, MailboxController, ConsoleController],
       providers: [
         { provide: APP_CONFIG, useValue: dependencies.config },
         { provide: ORM, useValue: dependencies.orm },

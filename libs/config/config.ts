@@ -8,6 +8,8 @@ export interface AppConfig {
   publicUrl: string;
   logLevel: LogLevel;
   dataDir: string;
+  /** The agent console's build (`npm run build`), served at `/`. */
+  consoleDir: string;
   database: {
     /** When absent the product starts its own embedded PostgreSQL under dataDir. */
     url: string | undefined;
@@ -194,6 +196,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicUrl: readUrl(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`,
     logLevel: logLevel as LogLevel,
     dataDir: path.resolve(readString(env, 'DATA_DIR') ?? '.data'),
+    consoleDir: path.resolve(readString(env, 'CONSOLE_DIR') ?? 'dist/console'),
     database: {
       url: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
       embeddedPort: readPort(env, 'EMBEDDED_POSTGRES_PORT', 54329),

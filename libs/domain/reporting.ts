@@ -18,6 +18,33 @@ export const DEFAULT_REPORT_DAYS = 30;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** The buckets of a report time series: a calendar day or an ISO week (Monday to Monday), in the report's time zone. */
+export const REPORT_INTERVALS = ['day', 'week'] as const;
+export type ReportInterval = (typeof REPORT_INTERVALS)[number];
+export const DEFAULT_REPORT_INTERVAL: ReportInterval = 'day';
+
+/** The time zone of a report time series that names none. */
+export const DEFAULT_REPORT_TIME_ZONE = 'UTC';
+
+/**
+ * The IANA time zone a report's buckets are cut in, as given but spelled in the database's case (`europe/paris` →
+ * `Europe/Paris`; names are matched case-insensitively, here as in PostgreSQL), or null. Only `UTC` and Area/Location names (`Europe/Paris`, `America/Argentina/Buenos_Aires`, `Etc/GMT+5`) that the
+ * time-zone database knows: not UTC offsets (`+02:00`, which PostgreSQL would read as POSIX, sign reversed) and not
+ * abbreviations (`CET`, `EST`), which PostgreSQL may take as fixed offsets where the database has rules.
+ */
+export function reportTimeZone(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > 100) return null;
+  if (value.toUpperCase() !== 'UTC' && !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)+$/.test(value)) return null;
+  let resolved: string;
+  try {
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+  // Only the spelling is taken from ICU: its canonical ids are sometimes older links (Asia/Kolkata → Asia/Calcutta).
+  return resolved.toLowerCase() === value.toLowerCase() ? resolved : value;
+}
+
 export type ReportPeriod = { ok: true; from: Date; to: Date } | { ok: false; field: 'from' | 'to'; message: string };
 
 /**

@@ -42,6 +42,8 @@ export interface TestStack {
   /** Stops the worker only, e.g. to show that work survives a worker restart. */
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
+  /** Closes the API and starts a new one on the same database, port (so `baseUrl` stays) and worker; `app` is then the new one. */
+  restartApi(options?: { whileDown?: () => Promise<void> }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -86,7 +88,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
 
-  return {
+  const stack: TestStack = {
     config,
     orm,
     temporal,
@@ -94,11 +96,18 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     baseUrl: `http://127.0.0.1:${port}`,
     stopWorker,
     startWorker,
+    restartApi: async (options = {}) => {
+      await stack.app.close();
+      await options.whileDown?.();
+      stack.app = await createApiApp({ config, orm, temporal });
+      await stack.app.listen(port, '127.0.0.1');
+    },
     stop: async () => {
-      await app.close();
+      await stack.app.close();
       await stopWorker();
       await temporal.connection.close();
       await orm.close();
     },
   };
+  return stack;
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { createApiApp } from '../../apps/api/bootstrap.js';
 import { defaultOutboundTransports } from '../../activities/delivery/outbound-transport.js';
 import { createActivities } from '../../activities/index.js';
 import { findExecutable } from '../../libs/embedded/temporal-dev-server.js';
@@ -64,4 +66,15 @@ export async function startTimeSkippingStack(env: Record<string, string> = {}): 
       await orm.close();
     },
   };
+}
+
+/**
+ * The API in front of a time-skipping stack, listening on a free local port: browser tests drive the console
+ * while the test skips hours of snooze with `stack.env.sleep`.
+ */
+export async function serveApi(stack: TimeSkippingStack): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const app = await createApiApp({ config: stack.config, orm: stack.orm, temporal: stack.env.client });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };
 }

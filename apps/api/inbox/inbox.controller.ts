@@ -6,6 +6,7 @@ import { ApiError } from '../common/api-error.js';
 import { AccountSettingsService } from '../settings/account-settings.service.js';
 import { TicketQueriesService } from '../tickets/ticket-queries.service.js';
 import { UnreadCountDto } from '../tickets/ticket.dto.js';
+import { SavedViewsService } from '../views/saved-views.service.js';
 import { ORM } from '../tokens.js';
 
 class NotificationDto {
@@ -16,6 +17,30 @@ class NotificationDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) readAt!: string | null;
 }
+
+class FolderCountDto {
+  @ApiProperty({ enum: ['mine', 'unassigned', 'all'] }) id!: 'mine' | 'unassigned' | 'all';
+  @ApiProperty({ example: 'My Inbox' }) name!: string;
+  @ApiProperty({ description: 'Open tickets in the folder' }) count!: number;
+}
+
+class ViewCountDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() shared!: boolean;
+  @ApiProperty({ description: 'Tickets the view lists: open ones, unless its filters name statuses' }) count!: number;
+}
+
+class FoldersDto {
+  @ApiProperty({ type: [FolderCountDto] }) folders!: FolderCountDto[];
+  @ApiProperty({ type: [ViewCountDto], description: 'My views and the shared ones, by name' }) views!: ViewCountDto[];
+}
+
+const FOLDERS = [
+  { id: 'mine', name: 'My Inbox' },
+  { id: 'unassigned', name: 'Unassigned' },
+  { id: 'all', name: 'All tickets' },
+] as const;
 
 class NotificationListDto {
   @ApiProperty({ type: [NotificationDto] }) notifications!: NotificationDto[];
@@ -30,7 +55,26 @@ export class InboxController {
     @Inject(ORM) private readonly orm: Orm,
     private readonly queries: TicketQueriesService,
     private readonly settings: AccountSettingsService,
+    private readonly views: SavedViewsService,
   ) {}
+
+  @Get('folders')
+  @ApiOperation({
+    summary: 'The navigation: My Inbox, Unassigned, All tickets and my custom views, each with its count',
+    description: 'Counts are of open tickets (a view whose filters name statuses counts those), as GET /tickets lists them.',
+  })
+  @ApiOkResponse({ type: FoldersDto })
+  async folders(@CurrentPrincipal() principal: AgentPrincipal): Promise<FoldersDto> {
+    const views = await this.views.visibleTo(principal);
+    const counts = await this.queries.countOpen(principal.accountId, principal.user.id, [
+      ...FOLDERS.map((folder) => ({ view: folder.id })),
+      ...views.map((view) => view.filters),
+    ]);
+    return {
+      folders: FOLDERS.map((folder, index) => ({ ...folder, count: counts[index] ?? 0 })),
+      views: views.map((view, index) => ({ id: view.id, name: view.name, shared: view.shared, count: counts[FOLDERS.length + index] ?? 0 })),
+    };
+  }
 
   @Get('unread-count')
   @ApiOperation({ summary: 'The unread badge: tickets in My Inbox or Unassigned with inbound messages I have not read' })

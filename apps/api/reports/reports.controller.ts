@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { validateReportPeriod } from '../../../libs/domain/reporting.js';
+import { DEFAULT_REPORT_INTERVAL, DEFAULT_REPORT_TIME_ZONE, reportTimeZone, validateReportPeriod } from '../../../libs/domain/reporting.js';
 import { CurrentPrincipal, type AgentPrincipal } from '../auth/principal.js';
 import { ApiError, ApiErrorBody } from '../common/api-error.js';
-import { ReportSummaryDto, ReportSummaryQuery } from './reports.dto.js';
+import { ReportSummaryDto, ReportSummaryQuery, ReportTimeSeriesDto, ReportTimeSeriesQuery } from './reports.dto.js';
 import { ReportsService } from './reports.service.js';
 
 /** Reporting over a period (SPEC §8); definitions in docs/metrics.md. */
@@ -26,5 +26,29 @@ export class ReportsController {
     const period = validateReportPeriod(query.from, query.to);
     if (!period.ok) throw ApiError.badRequest(period.message, period.field);
     return this.reports.summary(principal.accountId, { from: period.from, to: period.to, channels: query.channel ?? [] });
+  }
+
+  @Get('timeseries')
+  @ApiOperation({
+    summary: 'Ticket volume, first response and resolution medians per day or week',
+    description:
+      'The tickets of the summary (created in [from, to) of the chosen channels, answered and resolved as they stand now), ' +
+      'each in the bucket of its creation: every day or ISO week (from Monday) overlapping the period, starting at local ' +
+      'midnight in timeZone (23 or 25 hours across a DST change), empty ones included. Definitions: docs/metrics.md.',
+  })
+  @ApiOkResponse({ type: ReportTimeSeriesDto })
+  @ApiBadRequestResponse({ type: ApiErrorBody })
+  timeSeries(@CurrentPrincipal() principal: AgentPrincipal, @Query() query: ReportTimeSeriesQuery): Promise<ReportTimeSeriesDto> {
+    const period = validateReportPeriod(query.from, query.to);
+    if (!period.ok) throw ApiError.badRequest(period.message, period.field);
+    const timeZone = reportTimeZone(query.timeZone ?? DEFAULT_REPORT_TIME_ZONE);
+    if (timeZone === null) throw ApiError.badRequest('timeZone must be an IANA time zone name such as Europe/Paris or UTC', 'timeZone');
+    return this.reports.timeSeries(principal.accountId, {
+      from: period.from,
+      to: period.to,
+      channels: query.channel ?? [],
+      interval: query.interval ?? DEFAULT_REPORT_INTERVAL,
+      timeZone,
+    });
   }
 }

@@ -1,15 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CHANNELS, type Channel } from '../../../libs/domain/channel-policy.js';
-import { reopenCounts, roundSeconds } from '../../../libs/domain/reporting.js';
+import { reopenCounts, roundSeconds, type ReportInterval } from '../../../libs/domain/reporting.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
+import { ApiError } from '../common/api-error.js';
 import { ORM } from '../tokens.js';
-import type { AgentReportDto, FirstResponseStatsDto, ReportSummaryDto, ResolutionStatsDto, TagReportDto } from './reports.dto.js';
+import type {
+  AgentReportDto,
+  FirstResponseStatsDto,
+  ReportSummaryDto,
+  ReportTimeSeriesBucketDto,
+  ReportTimeSeriesDto,
+  ResolutionStatsDto,
+  TagReportDto,
+} from './reports.dto.js';
 
 export interface ReportRequest {
   from: Date;
   to: Date;
   /** Empty: every channel. */
   channels: readonly Channel[];
+}
+
+export interface TimeSeriesRequest extends ReportRequest {
+  interval: ReportInterval;
+  /** An IANA name as reportTimeZone accepts and spells it. */
+  timeZone: string;
 }
 
 /** The version inside an event id (`<ticket id>:<version>:<index>`): orders events written at the same instant. */
@@ -50,6 +65,41 @@ const resolution = (row: CohortRow): ResolutionStatsDto => ({
   averageSeconds: roundSeconds(row.res_average),
 });
 
+/** The channels reported on (all when none is named), and the parameters of cohortCte in their order. */
+function cohortFilter(accountId: string, request: ReportRequest) {
+  const channels = CHANNELS.filter((channel) => request.channels.length === 0 || request.channels.includes(channel));
+  const channelFilter = `t.channel IN (${channels.map(() => '?').join(', ')})`;
+  const period = [request.from.toISOString(), request.to.toISOString()] as const;
+  return { channels, channelFilter, period, filterParams: [accountId, ...period, ...channels] };
+}
+
+/**
+ * The tickets reported on (docs/metrics.md), the same for the summary and the time series: the account's tickets of
+ * the channels created in [from, to), with their first response and resolution in seconds as they stand now.
+ * Parameters: account id, from, to, then the channels.
+ */
+const cohortCte = (channelFilter: string) => `cohort AS (
+      SELECT t.id, t.account_id, t.tags, t.created_at,
+        extract(epoch FROM t.first_agent_reply_at - t.created_at)::float8 AS first_response_s,
+        CASE WHEN t.status = 'closed' AND t.closed_at IS NOT NULL THEN extract(epoch FROM t.closed_at - t.created_at)::float8 END AS resolution_s
+      FROM tickets t
+      WHERE t.account_id = ? AND t.created_at >= ?::timestamptz AND t.created_at < ?::timestamptz AND ${channelFilter}
+    )`;
+
+/** date_trunc's unit and the step between bucket starts, per interval. */
+const INTERVAL_SQL: Record<ReportInterval, { unit: string; step: string }> = {
+  day: { unit: 'day', step: '1 day' },
+  week: { unit: 'week', step: '1 week' },
+};
+
+interface BucketRow extends CohortRow {
+  start: Date;
+  end: Date;
+}
+
+/** PostgreSQL's "time zone "…" not recognized" (invalid_parameter_value), should its zone database lack one that Intl knows. */
+const isUnknownTimeZone = (error: unknown) => error instanceof Error && /time zone .* not recognized/i.test(error.message);
+
 const EMPTY_COHORT: CohortRow = { tickets: '0', fr_count: '0', fr_median: null, fr_average: null, res_count: '0', res_median: null, res_average: null };
 
 /**
@@ -65,17 +115,8 @@ export class ReportsService {
   constructor(@Inject(ORM) private readonly orm: Orm) {}
 
   async summary(accountId: string, request: ReportRequest): Promise<ReportSummaryDto> {
-    const channels = CHANNELS.filter((channel) => request.channels.length === 0 || request.channels.includes(channel));
-    const channelFilter = `t.channel IN (${channels.map(() => '?').join(', ')})`;
-    const period = [request.from.toISOString(), request.to.toISOString()];
-    const filterParams = [accountId, ...period, ...channels];
-    const cohort = `cohort AS (
-      SELECT t.id, t.account_id, t.tags,
-        extract(epoch FROM t.first_agent_reply_at - t.created_at)::float8 AS first_response_s,
-        CASE WHEN t.status = 'closed' AND t.closed_at IS NOT NULL THEN extract(epoch FROM t.closed_at - t.created_at)::float8 END AS resolution_s
-      FROM tickets t
-      WHERE t.account_id = ? AND t.created_at >= ?::timestamptz AND t.created_at < ?::timestamptz AND ${channelFilter}
-    )`;
+    const { channels, channelFilter, period, filterParams } = cohortFilter(accountId, request);
+    const cohort = cohortCte(channelFilter);
     const em = this.orm.em.fork();
 
     const [totals = EMPTY_COHORT] = await em.execute<CohortRow[]>(`WITH ${cohort} SELECT ${COHORT_STATS} FROM cohort c`, filterParams);
@@ -138,7 +179,7 @@ export class ReportsService {
     for (const row of reopenTagRows) tagEntry(row.tag).reopens.push(row);
 
     return {
-      period: { from: period[0]!, to: period[1]! },
+      period: { from: period[0], to: period[1] },
       channels: [...channels],
       ticketVolume: Number(totals.tickets),
       firstResponse: firstResponse(totals),
@@ -163,6 +204,64 @@ export class ReportsService {
             reopens: reopenCounts(entry.reopens),
           }),
         ),
+    };
+  }
+
+  /**
+   * The summary's volume, first response and resolution per bucket of the period: every day (or ISO week) that
+   * overlaps [from, to), cut at local midnights of the time zone (so 23 or 25 hours long across a DST change), each
+   * ticket of the summary's cohort in the bucket of its creation. One query; empty buckets come from the series.
+   */
+  async timeSeries(accountId: string, request: TimeSeriesRequest): Promise<ReportTimeSeriesDto> {
+    const { channels, channelFilter, period, filterParams } = cohortFilter(accountId, request);
+    const { unit, step } = INTERVAL_SQL[request.interval];
+    const zone = request.timeZone;
+    let rows: BucketRow[];
+    try {
+      rows = await this.orm.em.fork().execute<BucketRow[]>(
+        `WITH params AS (SELECT ?::text AS unit, ?::interval AS step, ?::text AS zone, ?::timestamptz AS from_ts, ?::timestamptz AS to_ts),
+         ${cohortCte(channelFilter)},
+         -- Local midnights from the one at or before from up to to; truncated again, so that a day whose midnight
+         -- a DST gap skips cannot shift the later starts.
+         starts AS (
+           SELECT DISTINCT date_trunc(p.unit, s, p.zone) AS start
+           FROM params p, generate_series(date_trunc(p.unit, p.from_ts, p.zone), p.to_ts, p.step, p.zone) AS s
+         ),
+         buckets AS (
+           SELECT s.start, date_trunc(p.unit, date_add(s.start, p.step, p.zone), p.zone) AS "end"
+           FROM starts s, params p WHERE s.start < p.to_ts
+         ),
+         per_bucket AS (
+           SELECT date_trunc(p.unit, c.created_at, p.zone) AS bucket, ${COHORT_STATS}
+           FROM cohort c, params p GROUP BY 1
+         )
+         SELECT b.start, b."end", coalesce(pb.tickets, 0) AS tickets,
+           coalesce(pb.fr_count, 0) AS fr_count, pb.fr_median, pb.fr_average,
+           coalesce(pb.res_count, 0) AS res_count, pb.res_median, pb.res_average
+         FROM buckets b LEFT JOIN per_bucket pb ON pb.bucket = b.start
+         ORDER BY b.start`,
+        [unit, step, zone, ...period, ...filterParams],
+      );
+    } catch (error) {
+      if (isUnknownTimeZone(error)) throw ApiError.badRequest(`timeZone ${zone} is not a time zone the database knows`, 'timeZone');
+      throw error;
+    }
+    return {
+      period: { from: period[0], to: period[1] },
+      channels: [...channels],
+      interval: request.interval,
+      timeZone: zone,
+      buckets: rows.map(
+        (row): ReportTimeSeriesBucketDto => ({
+          start: new Date(row.start).toISOString(),
+          end: new Date(row.end).toISOString(),
+          ticketsCreated: Number(row.tickets),
+          firstResponseCount: Number(row.fr_count),
+          firstResponseMedianSeconds: roundSeconds(row.fr_median),
+          resolutionCount: Number(row.res_count),
+          resolutionMedianSeconds: roundSeconds(row.res_median),
+        }),
+      ),
     };
   }
 }

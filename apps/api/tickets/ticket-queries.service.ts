@@ -142,64 +142,73 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
+/**
+ * The WHERE clause of a ticket list (`t` is the tickets row) and its parameters; every list and count of the
+ * inbox filters through it, so a folder's count is the number of tickets its list shows.
+ */
+function filterClause(accountId: string, userId: string, filters: TicketFilters): { where: string[]; params: unknown[] } {
+  const where: string[] = ['t.account_id = ?'];
+  const params: unknown[] = [accountId];
+  const view = filters.view ?? 'all';
+  if (view === 'mine') {
+    where.push(`t.status = 'open'`, 't.assignee_id = ?');
+    params.push(userId);
+  } else if (view === 'unassigned') {
+    where.push(`t.status = 'open'`, 't.assignee_id IS NULL');
+  }
+  if (filters.status?.length) {
+    where.push(`t.status IN (${filters.status.map(() => '?').join(', ')})`);
+    params.push(...filters.status);
+  }
+  if (filters.channel?.length) {
+    where.push(`t.channel IN (${filters.channel.map(() => '?').join(', ')})`);
+    params.push(...filters.channel);
+  }
+  if (filters.assigneeId) {
+    where.push('t.assignee_id = ?');
+    params.push(filters.assigneeId);
+  }
+  if (filters.tag) {
+    where.push('? = ANY(t.tags)');
+    params.push(filters.tag.trim().toLowerCase());
+  }
+  if (filters.profileId) {
+    where.push(`t.profile_id IN ${PROFILE_AND_JOINED}`);
+    params.push(filters.profileId, filters.profileId);
+  }
+  for (const [bound, column, operator] of [
+    [filters.createdFrom, 'created_at', '>='],
+    [filters.createdTo, 'created_at', '<'],
+    [filters.updatedFrom, 'updated_at', '>='],
+    [filters.updatedTo, 'updated_at', '<'],
+  ] as const) {
+    if (bound) {
+      where.push(`t.${column} ${operator} ?`);
+      params.push(bound);
+    }
+  }
+  if (filters.q?.trim()) {
+    const q = filters.q.trim();
+    const pattern = `%${escapeLike(q)}%`;
+    // A query that reads as a phone number also finds the customer's number however it was written (stored as E.164).
+    const phone = /\d/.test(q) ? normalisePhoneNumber(q) : undefined;
+    const phonePattern = phone?.ok ? `%${escapeLike(phone.e164)}%` : pattern;
+    where.push(
+      `(t.subject ILIKE ? OR t.customer_email ILIKE ? OR t.customer_phone ILIKE ? OR t.customer_phone ILIKE ?
+        OR EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND m.body ILIKE ?))`,
+    );
+    params.push(pattern, pattern, pattern, phonePattern, pattern);
+  }
+  return { where, params };
+}
+
 /** Reads for agents, from the PostgreSQL projections; every query is scoped to the caller's account. */
 @Injectable()
 export class TicketQueriesService {
   constructor(@Inject(ORM) private readonly orm: Orm) {}
 
   async list(accountId: string, userId: string, request: TicketListRequest): Promise<{ tickets: TicketSummary[]; nextCursor: string | null }> {
-    const where: string[] = ['t.account_id = ?'];
-    const params: unknown[] = [userId, accountId];
-    const view = request.view ?? 'all';
-    if (view === 'mine') {
-      where.push(`t.status = 'open'`, 't.assignee_id = ?');
-      params.push(userId);
-    } else if (view === 'unassigned') {
-      where.push(`t.status = 'open'`, 't.assignee_id IS NULL');
-    }
-    if (request.status?.length) {
-      where.push(`t.status IN (${request.status.map(() => '?').join(', ')})`);
-      params.push(...request.status);
-    }
-    if (request.channel?.length) {
-      where.push(`t.channel IN (${request.channel.map(() => '?').join(', ')})`);
-      params.push(...request.channel);
-    }
-    if (request.assigneeId) {
-      where.push('t.assignee_id = ?');
-      params.push(request.assigneeId);
-    }
-    if (request.tag) {
-      where.push('? = ANY(t.tags)');
-      params.push(request.tag.trim().toLowerCase());
-    }
-    if (request.profileId) {
-      where.push(`t.profile_id IN ${PROFILE_AND_JOINED}`);
-      params.push(request.profileId, request.profileId);
-    }
-    for (const [bound, column, operator] of [
-      [request.createdFrom, 'created_at', '>='],
-      [request.createdTo, 'created_at', '<'],
-      [request.updatedFrom, 'updated_at', '>='],
-      [request.updatedTo, 'updated_at', '<'],
-    ] as const) {
-      if (bound) {
-        where.push(`t.${column} ${operator} ?`);
-        params.push(bound);
-      }
-    }
-    if (request.q?.trim()) {
-      const q = request.q.trim();
-      const pattern = `%${escapeLike(q)}%`;
-      // A query that reads as a phone number also finds the customer's number however it was written (stored as E.164).
-      const phone = /\d/.test(q) ? normalisePhoneNumber(q) : undefined;
-      const phonePattern = phone?.ok ? `%${escapeLike(phone.e164)}%` : pattern;
-      where.push(
-        `(t.subject ILIKE ? OR t.customer_email ILIKE ? OR t.customer_phone ILIKE ? OR t.customer_phone ILIKE ?
-          OR EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND m.body ILIKE ?))`,
-      );
-      params.push(pattern, pattern, pattern, phonePattern, pattern);
-    }
+    const { where, params } = filterClause(accountId, userId, request);
     const sortColumn = request.sort === 'createdAt' ? 'created_at' : 'updated_at';
     const descending = (request.order ?? 'desc') === 'desc';
     if (request.cursor) {
@@ -215,7 +224,7 @@ export class TicketQueriesService {
        WHERE ${where.join(' AND ')}
        ORDER BY t.${sortColumn} ${direction}, t.id ${direction}
        LIMIT ${limit + 1}`,
-      params,
+      [userId, ...params],
     );
     const page = rows.slice(0, limit);
     const last = page.at(-1);
@@ -278,6 +287,25 @@ export class TicketQueriesService {
       })),
       olderCursor: rows.length > limit && oldest ? encodeCursor(iso(oldest.created_at)!, oldest.id) : null,
     };
+  }
+
+  /**
+   * How many open tickets each filter set lists (a folder's or a view's; a status the filters name replaces
+   * "open"): one query for all of them, so the navigation costs one round trip.
+   */
+  async countOpen(accountId: string, userId: string, filterSets: TicketFilters[]): Promise<number[]> {
+    if (filterSets.length === 0) return [];
+    const params: unknown[] = [];
+    const counts = filterSets.map((filters) => {
+      const clause = filterClause(accountId, userId, { ...filters, status: filters.status?.length ? filters.status : ['open'] });
+      params.push(...clause.params);
+      return `(SELECT count(*) FROM tickets t WHERE ${clause.where.join(' AND ')})`;
+    });
+    const [row] = await this.orm.em.fork().execute<Record<string, string>[]>(
+      `SELECT ${counts.map((count, index) => `${count} AS c${index}`).join(', ')}`,
+      params,
+    );
+    return filterSets.map((_, index) => Number(row?.[`c${index}`] ?? 0));
   }
 
   /** The unread badge: open tickets in My Inbox or Unassigned with inbound messages this agent has not read. */

@@ -7,6 +7,7 @@ import { InboxController } from '../inbox/inbox.controller.js';
 import { ProfilesModule } from '../profiles/profiles.module.js';
 import { IntegrationController } from '../integration/integration.controller.js';
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from '../tokens.js';
+import { SavedViewsService } from '../views/saved-views.service.js';
 import { ViewsController } from '../views/views.controller.js';
 import { BulkActionsController } from './bulk-actions.controller.js';
 import { IdempotencyKeysService } from './idempotency-keys.service.js';
@@ -21,6 +22,7 @@ import { TicketsController } from './tickets.controller.js';
   controllers: [BulkActionsController, TicketsController, TicketAuditController, InboxController, ViewsController, IntegrationController],
   providers: [
     TicketQueriesService,
+    SavedViewsService,
     IdempotencyKeysService,
     TicketActionsService,
     {

@@ -14,6 +14,7 @@ import { Migration0013CustomerProfiles } from './0013-customer-profiles.js';
 import { Migration0014Shopify } from './0014-shopify.js';
 import { Migration0015PredictiveAnalytics } from './0015-predictive-analytics.js';
 import { Migration0016TeamAccess } from './0016-team-access.js';
+import { Migration0017LiveEvents } from './0017-live-events.js';
 
 /** Every migration in order; listed explicitly so the same list works from TypeScript sources and compiled output. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   { name: '0014-shopify', class: Migration0014Shopify },
   { name: '0015-predictive-analytics', class: Migration0015PredictiveAnalytics },
   { name: '0016-team-access', class: Migration0016TeamAccess },
+  { name: '0017-live-events', class: Migration0017LiveEvents },
 ];

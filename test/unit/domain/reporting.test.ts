@@ -7,6 +7,7 @@ import {
   durationStats,
   median,
   reopenCounts,
+  reportTimeZone,
   roundSeconds,
   validateReportPeriod,
 } from '../../../libs/domain/reporting.js';
@@ -113,5 +114,26 @@ describe('reopenCounts', () => {
         { reason: 'merged', count: 1 },
       ]),
     ).toEqual({ total: 7, byReason: { inbound_message: 3, agent: 1, unknown: 2, merged: 1 } });
+  });
+});
+
+describe('reportTimeZone', () => {
+  it('takes UTC and IANA Area/Location names, canonically spelled', () => {
+    expect(reportTimeZone('UTC')).toBe('UTC');
+    expect(reportTimeZone('utc')).toBe('UTC');
+    expect(reportTimeZone('Europe/Paris')).toBe('Europe/Paris');
+    expect(reportTimeZone('europe/paris')).toBe('Europe/Paris');
+    expect(reportTimeZone('America/Argentina/Buenos_Aires')).toBe('America/Argentina/Buenos_Aires');
+    expect(reportTimeZone('Etc/GMT+5')).toBe('Etc/GMT+5');
+    // Links stay as given (ICU would answer an older name for some).
+    expect(reportTimeZone('Asia/Kolkata')).toBe('Asia/Kolkata');
+    expect(reportTimeZone('Etc/UTC')).toBe('Etc/UTC');
+  });
+
+  it('refuses unknown zones, offsets, abbreviations and non-strings', () => {
+    for (const value of ['Mars/Olympus', 'Europe/Pariss', '+02:00', '-0500', 'UTC+2', 'GMT+1', 'CET', 'EST', 'EST5EDT', '', ' Europe/Paris', 'Europe/Paris ', 'Europe/Paris;x', `Europe/${'a'.repeat(100)}`]) {
+      expect([value, reportTimeZone(value)]).toEqual([value, null]);
+    }
+    for (const value of [undefined, null, 1, ['UTC'], {}]) expect(reportTimeZone(value)).toBeNull();
   });
 });

@@ -1,0 +1,73 @@
+import type { Ticket } from '../api/client';
+import { hrefOf } from '../app/router';
+import { CHANNEL_LABELS, customerName, useUserName } from '../common/people';
+import { Time } from '../common/time';
+
+/** The ticket list as a table: one row per ticket, a checkbox for bulk actions, the row's link opens the ticket. */
+export function TicketRows(props: {
+  tickets: Ticket[];
+  selected: ReadonlySet<string>;
+  cursorIndex: number;
+  onToggle: (ticketId: string) => void;
+  onToggleAll: (all: boolean) => void;
+}) {
+  const nameOf = useUserName();
+  const allSelected = props.tickets.length > 0 && props.tickets.every((ticket) => props.selected.has(ticket.id));
+  return (
+    <table className="tickets" aria-label="Tickets">
+      <thead>
+        <tr>
+          <th scope="col">
+            <input type="checkbox" aria-label="Select all tickets" checked={allSelected} onChange={(event) => props.onToggleAll(event.target.checked)} />
+          </th>
+          <th scope="col">Customer</th>
+          <th scope="col">Channel</th>
+          <th scope="col">Status</th>
+          <th scope="col">Assignee</th>
+          <th scope="col">Tags</th>
+          <th scope="col">Updated</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.tickets.map((ticket, index) => {
+          const name = customerName(ticket);
+          return (
+            <tr key={ticket.id} className={[ticket.unread ? 'unread' : '', index === props.cursorIndex ? 'cursor' : ''].join(' ')} aria-selected={props.selected.has(ticket.id)}>
+              <td>
+                <input type="checkbox" aria-label={`Select ticket of ${name}`} checked={props.selected.has(ticket.id)} onChange={() => props.onToggle(ticket.id)} />
+              </td>
+              <td>
+                <a href={hrefOf({ page: 'ticket', ticketId: ticket.id })}>
+                  {ticket.unread && <span className="dot" aria-label="unread" />}
+                  <strong>{name}</strong>
+                  {ticket.subject && <span className="subject"> — {ticket.subject}</span>}
+                </a>
+              </td>
+              <td>{CHANNEL_LABELS[ticket.channel]}</td>
+              <td>
+                <span className={`status status-${ticket.status}`}>{ticket.status}</span>
+                {ticket.status === 'snoozed' && ticket.snoozedUntil && (
+                  <>
+                    {' '}
+                    until <Time value={ticket.snoozedUntil} />
+                  </>
+                )}
+              </td>
+              <td>{ticket.assigneeId ? nameOf(ticket.assigneeId) : <span className="muted">Unassigned</span>}</td>
+              <td>
+                {ticket.tags.map((tag) => (
+                  <span key={tag} className="tag">
+                    {tag}
+                  </span>
+                ))}
+              </td>
+              <td>
+                <Time value={ticket.updatedAt} />
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,37 @@
+import { hrefOf, type Route, type SettingsSection } from '../app/router';
+import { EmailSettings } from './EmailSettings';
+import { GeneralSettings } from './GeneralSettings';
+import { SmsSettings } from './SmsSettings';
+import { TeamSettings } from './TeamSettings';
+import { TokensSettings } from './TokensSettings';
+import { WebChatSettings } from './WebChatSettings';
+
+const SECTIONS: { id: SettingsSection; label: string }[] = [
+  { id: 'general', label: 'General' },
+  { id: 'email', label: 'Email' },
+  { id: 'sms', label: 'SMS' },
+  { id: 'web-chat', label: 'Web chat' },
+  { id: 'team', label: 'Team' },
+  { id: 'tokens', label: 'Tokens' },
+];
+
+export function SettingsPage({ section }: { section: SettingsSection; navigate: (route: Route) => void }) {
+  return (
+    <section className="settings" aria-labelledby="settings-title">
+      <h1 id="settings-title">Settings</h1>
+      <nav aria-label="Settings sections" className="tabs">
+        {SECTIONS.map((entry) => (
+          <a key={entry.id} href={hrefOf({ page: 'settings', section: entry.id })} aria-current={entry.id === section ? 'page' : undefined}>
+            {entry.label}
+          </a>
+        ))}
+      </nav>
+      {section === 'general' && <GeneralSettings />}
+      {section === 'email' && <EmailSettings />}
+      {section === 'sms' && <SmsSettings />}
+      {section === 'web-chat' && <WebChatSettings />}
+      {section === 'team' && <TeamSettings />}
+      {section === 'tokens' && <TokensSettings />}
+    </section>
+  );
+}
