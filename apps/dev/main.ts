@@ -77,6 +77,7 @@ await new Lifecycle().run(async (lifecycle) => {
     [
       '',
       'Durable support inbox is running. Ctrl-C stops everything.',
+      `  Console:      ${config.publicUrl}/ (sign in as the demo owner)`,
       `  API:          ${config.publicUrl}`,
       `  OpenAPI docs: ${config.publicUrl}/${OPENAPI_PATH}`,
       `  Temporal UI:  ${temporalUiUrl}`,
@@ -93,9 +94,9 @@ function demoBannerLines(demo: DemoAccountOutcome): string[] {
     return [
       '',
       `  Demo account "${demo.account.name}" created (owner ${demo.owner.email}). Its password and tokens are shown only now:`,
-      `    owner password (POST /auth/sign-in):   ${demo.ownerPassword}`,
-      `    owner token (Authorization: Bearer …): ${demo.ownerToken}`,
-      `    integration token:                     ${demo.integrationToken}`,
+      `    owner password (console, POST /auth/sign-in): ${demo.ownerPassword}`,
+      `    owner token (Authorization: Bearer …):        ${demo.ownerToken}`,
+      `    integration token:                            ${demo.integrationToken}`,
       demo.credentialsFile ? `    saved to ${demo.credentialsFile}` : '    (they could not be saved to a file: copy them now)',
     ];
   }

@@ -3,10 +3,13 @@
  * (PostgreSQL + Temporal dev server, API + worker in process). Writes docs/benchmarks.md.
  * Metric definitions: docs/metrics.md.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import { ticketStateQuery } from '../../libs/temporal/contracts/ticket.js';
 import { createAccountWithUsers } from '../support/accounts.js';
+import { browserTestsSkippedBecause, launchChromium, setPassword, signIntoConsole } from '../support/console-browser.js';
 import { startTestStack } from '../support/stack.js';
 
 const percentile = (values: number[], p: number) => {
@@ -108,6 +111,55 @@ const tickets = ((await (await fetch(`${stack.baseUrl}/tickets?view=all&limit=60
   await until(async () => (await handle.query(ticketStateQuery)).messageCount >= 301);
   const sizeAfterMany = JSON.stringify(await handle.query(ticketStateQuery)).length;
   results.push(['ticket workflow state after 1 / 301 messages of 500 chars', `${sizeAfterOne} / ${sizeAfterMany} bytes`]);
+}
+
+// 7. The agent console's budgets, in Debian's Chromium: initial JavaScript, rendering 50 tickets, live arrival.
+if (browserTestsSkippedBecause()) {
+  results.push(['agent console budgets', `not measured: ${browserTestsSkippedBecause()}`]);
+} else {
+  const index = await readFile('dist/console/index.html', 'utf8');
+  const initialScripts = [...index.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((match) => match[1]!);
+  let gzipped = 0;
+  for (const script of initialScripts) gzipped += gzipSync(await readFile(path.join('dist/console', script))).length;
+  results.push(['console initial JavaScript (gzipped; budget 250 KB)', `${round(gzipped / 1024)} KB in ${initialScripts.length} file(s)`]);
+
+  const password = 'a long enough bench password';
+  await setPassword(stack.orm, brand.users.support.id, password);
+  const browser = await launchChromium();
+  const page = await signIntoConsole(browser, stack.baseUrl, { email: brand.users.support.email, password });
+  const rows = page.getByRole('table', { name: 'Tickets' }).getByRole('row');
+  const renders: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    await page.evaluate(() => performance.clearMeasures('ticket-list-render'));
+    // Away and back: each visit mounts the list afresh (from the query cache after the first).
+    await page.goto(`${stack.baseUrl}/#/settings/general`);
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    await page.goto(`${stack.baseUrl}/#/inbox/all`);
+    await page.getByRole('heading', { name: 'All tickets' }).waitFor();
+    await rows.nth(50).waitFor(); // the header row and 50 tickets
+    const durations = await page.evaluate(() =>
+      performance.getEntriesByName('ticket-list-render').filter((entry) => (entry as { detail?: { tickets?: number } }).detail?.tickets === 50).map((entry) => entry.duration),
+    );
+    if (durations.length) renders.push(Math.max(...durations));
+  }
+  results.push(['console: a list of 50 tickets renders (React render + commit; budget 100 ms)', `p50 ${round(percentile(renders, 50))} ms, p95 ${round(percentile(renders, 95))} ms (${renders.length} renders)`]);
+
+  await page.getByRole('navigation', { name: 'Inbox' }).getByRole('link', { name: /Unassigned/ }).click();
+  await page.getByRole('heading', { name: 'Unassigned' }).waitFor();
+  const arrivals: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const name = `Live arrival ${i}`;
+    const started = performance.now();
+    await fetch(`${stack.baseUrl}/integration/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${brand.integrationToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'sms', externalId: `bench-live-${i}`, body: 'hello', sender: { phone: phone(700 + i), name } }),
+    });
+    await page.getByRole('table', { name: 'Tickets' }).getByRole('row').filter({ hasText: name }).waitFor();
+    arrivals.push(performance.now() - started);
+  }
+  results.push(['console: a new inbound message visible in an open console (30 new tickets; budget p95 1 s)', `p50 ${round(percentile(arrivals, 50))} ms, p95 ${round(percentile(arrivals, 95))} ms`]);
+  await browser.close();
 }
 
 // 6. The ticket overview (customer context) with 100,000 profiles and 1,000,000 events in the account.

@@ -5,6 +5,7 @@ import { createAccountWithUsers, type TestAccount } from '../support/accounts.js
 import { browserTestsSkippedBecause, launchChromium, screenshot, setPassword, signIntoConsole } from '../support/console-browser.js';
 import { eventually } from '../support/eventually.js';
 import { serveApi, startTimeSkippingStack, type TimeSkippingStack } from '../support/time-skipping.js';
+import { postTwilioWebhook, startTwilioStandIn, statusCallbackParams, type TwilioStandIn } from '../support/twilio-stand-in.js';
 
 const skipped = browserTestsSkippedBecause();
 if (skipped) process.stderr.write(`console browser tests skipped: ${skipped}\n`);
@@ -15,6 +16,8 @@ if (skipped) process.stderr.write(`console browser tests skipped: ${skipped}\n`)
  */
 (skipped ? describe.skip : describe)('agent console in a real browser: inbox and ticket', () => {
   let stack: TimeSkippingStack;
+  let twilio: TwilioStandIn;
+  let twilioAccount: { accountSid: string; authToken: string };
   let api: { baseUrl: string; close(): Promise<void> };
   let brand: TestAccount;
   let browser: Browser;
@@ -22,9 +25,13 @@ if (skipped) process.stderr.write(`console browser tests skipped: ${skipped}\n`)
   const password = 'a long enough console password';
 
   beforeAll(async () => {
-    stack = await startTimeSkippingStack();
+    twilio = await startTwilioStandIn();
+    stack = await startTimeSkippingStack({ TWILIO_API_BASE_URL: twilio.apiBaseUrl }, { smsOverTwilio: true });
     api = await serveApi(stack);
     brand = await createAccountWithUsers(stack.orm, { roles: ['owner', 'support'] });
+    twilioAccount = twilio.newAccount();
+    const connected = await call('PUT', '/settings/sms/twilio', brand.tokens.owner, { ...twilioAccount, inboxNumber: '+14155550000' });
+    expect(connected.status).toBe(200);
     await setPassword(stack.orm, brand.users.support.id, password);
     browser = await launchChromium();
     page = await signIntoConsole(browser, api.baseUrl, { email: brand.users.support.email, password });
@@ -33,6 +40,7 @@ if (skipped) process.stderr.write(`console browser tests skipped: ${skipped}\n`)
     await browser?.close();
     await api?.close();
     await stack?.stop();
+    await twilio?.close();
   });
 
   const call = async (method: string, path: string, token: string, body?: unknown) => {
@@ -107,7 +115,14 @@ if (skipped) process.stderr.write(`console browser tests skipped: ${skipped}\n`)
     await page.getByRole('textbox', { name: 'Reply' }).fill('It ships tomorrow morning.');
     await page.getByText('1 segment').waitFor();
     await page.getByRole('button', { name: 'Send' }).click();
-    await page.getByRole('list', { name: 'Messages' }).getByText('It ships tomorrow morning.').waitFor();
+    const sent = page.getByRole('list', { name: 'Messages' }).getByRole('listitem').filter({ hasText: 'It ships tomorrow morning.' });
+    await sent.getByText('Queued', { exact: true }).waitFor();
+    const send = twilio.messages.find((message) => message.to === phone && message.body === 'It ships tomorrow morning.');
+    expect(send?.statusCallback).toBeDefined();
+    // Twilio reports the delivery later; the open ticket shows it as it is recorded.
+    const callback = await postTwilioWebhook({ publicUrl: send!.statusCallback!, deliverTo: api.baseUrl, authToken: twilioAccount.authToken, params: statusCallbackParams(send!, 'delivered') });
+    expect(callback.status).toBe(200);
+    await sent.getByText('Delivered', { exact: true }).waitFor();
     await screenshot(page, 'ticket');
 
     await page.getByRole('button', { name: 'Snooze' }).click();

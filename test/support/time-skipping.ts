@@ -4,6 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createApiApp } from '../../apps/api/bootstrap.js';
 import { defaultOutboundTransports } from '../../activities/delivery/outbound-transport.js';
+import { createTwilioSmsTransport } from '../../activities/sms/twilio-sms-transport.js';
 import { createActivities } from '../../activities/index.js';
 import { findExecutable } from '../../libs/embedded/temporal-dev-server.js';
 import { loadConfig, type AppConfig } from '../../libs/config/config.js';
@@ -27,7 +28,7 @@ export interface TimeSkippingStack {
  * The real worker (workflows + activities against a real PostgreSQL) on Temporal's
  * time-skipping test server, so days of snooze pass in milliseconds.
  */
-export async function startTimeSkippingStack(env: Record<string, string> = {}): Promise<TimeSkippingStack> {
+export async function startTimeSkippingStack(env: Record<string, string> = {}, options: { smsOverTwilio?: boolean } = {}): Promise<TimeSkippingStack> {
   installTemporalRuntime('warn');
   const testServer = findExecutable('temporal-test-server', process.env.TEMPORAL_TEST_SERVER_PATH);
   if (!testServer) throw new Error('temporal-test-server not found: run the tests with `npm test`, whose set-up installs it');
@@ -50,7 +51,14 @@ export async function startTimeSkippingStack(env: Record<string, string> = {}): 
     namespace: temporalEnv.namespace ?? 'default',
     taskQueue: config.temporal.taskQueue,
     workflowBundle: { codePath: testServers().workflowBundlePath },
-    activities: createActivities({ config, orm, ingestion, transports: defaultOutboundTransports(), mail: createMailTransport({ smtpUrl: undefined, orm }) }),
+    activities: createActivities({
+      config,
+      orm,
+      ingestion,
+      // SMS replies reach Twilio (at TWILIO_API_BASE_URL, a stand-in) only when asked; otherwise they fail as unconfigured.
+      transports: { ...defaultOutboundTransports(), ...(options.smsOverTwilio ? { sms: createTwilioSmsTransport({ config, orm }) } : {}) },
+      mail: createMailTransport({ smtpUrl: undefined, orm }),
+    }),
   });
   const running = worker.run();
   return {

@@ -15,15 +15,19 @@ export function BulkActions({ ticketIds, labelOf, onDone }: { ticketIds: string[
   const [tag, setTag] = useState('');
   const [outcome, setOutcome] = useState<{ action: string; results: (Schemas['BulkResultItemDto'] & { label: string })[] } | null>(null);
   const bulk = useMutation({
-    mutationFn: (action: BulkAction) => unwrap(api.POST('/tickets/bulk', { body: { ticketIds, action } })),
-    onSuccess: (answer, action) => {
-      // Named now: a ticket the action moves out of this list is no longer there to be named from.
-      setOutcome({ action: ACTION_NAMES[action.type] ?? action.type, results: answer.results.map((result) => ({ ...result, label: labelOf(result.ticketId) })) });
+    // The tickets are named when the action starts: one it moves out of the list (the live stream may say so
+    // before the answer arrives) is no longer there to be named from.
+    mutationFn: ({ action }: { action: BulkAction; labels: Map<string, string> }) => unwrap(api.POST('/tickets/bulk', { body: { ticketIds, action } })),
+    onSuccess: (answer, { action, labels }) => {
+      setOutcome({
+        action: ACTION_NAMES[action.type] ?? action.type,
+        results: answer.results.map((result) => ({ ...result, label: labels.get(result.ticketId) ?? result.ticketId })),
+      });
       void queryClient.invalidateQueries({ queryKey: ['tickets'] });
       void queryClient.invalidateQueries({ queryKey: ['folders'] });
     },
   });
-  const run = (action: BulkAction) => bulk.mutate(action);
+  const run = (action: BulkAction) => bulk.mutate({ action, labels: new Map(ticketIds.map((ticketId) => [ticketId, labelOf(ticketId)])) });
   const failed = outcome?.results.filter((result) => !result.ok) ?? [];
 
   return (
