@@ -273,4 +273,30 @@ const SUPPORT_PASSWORD = 'support-password-0123';
     // Integration tokens are the owner's too.
     await page.getByRole('form', { name: 'Create integration token' }).waitFor();
   });
+  it('connects a Shopify shop: a bad domain is refused beside its field, the secrets are never shown back, and it disconnects', async () => {
+    const page = ownerPage;
+    await page.goto(`${stack.baseUrl}/#/settings/shopify`);
+    const form = page.getByRole('form', { name: 'Connect a Shopify shop' });
+    await form.waitFor();
+    await page.getByRole('status').filter({ hasText: 'No shop connected' }).waitFor();
+    expect(await page.getByRole('textbox', { name: 'Webhook URL' }).inputValue()).toBe(`${stack.config.publicUrl}/webhooks/shopify/${brand.accountId}`);
+
+    await form.getByLabel('Shop domain').fill('not a shop');
+    await form.getByLabel('Admin API access token').fill('shpat_console_test_token');
+    await form.getByLabel('Webhook secret (the app\'s client secret)').fill('console-test-secret');
+    await form.getByRole('button', { name: 'Connect' }).click();
+    await form.getByRole('alert').filter({ hasText: 'myshopify.com' }).waitFor();
+    expect(await form.getByLabel('Admin API access token').inputValue()).toBe('shpat_console_test_token'); // the draft is kept
+
+    await form.getByLabel('Shop domain').fill('console-test.myshopify.com');
+    await form.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('status').filter({ hasText: 'Connected to console-test.myshopify.com' }).waitFor();
+    expect(await form.getByLabel('Admin API access token').inputValue()).toBe('');
+    expect(await apiAs('owner', 'GET', '/settings/shopify')).toMatchObject({ connected: true, shopDomain: 'console-test.myshopify.com' });
+
+    await page.getByRole('button', { name: 'Disconnect the shop' }).click();
+    await page.getByRole('button', { name: 'Yes, disconnect' }).click();
+    await page.getByRole('status').filter({ hasText: 'No shop connected' }).waitFor();
+    expect(await apiAs('owner', 'GET', '/settings/shopify')).toMatchObject({ connected: false });
+  });
 });

@@ -50,6 +50,8 @@ export interface TicketSummary {
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
+  /** The newest message, its body shortened, for a list row. */
+  lastMessage: { direction: 'inbound' | 'outbound'; preview: string; createdAt: string } | null;
 }
 
 export interface MessageRecord {
@@ -87,6 +89,7 @@ interface TicketRow {
   created_at: Date;
   updated_at: Date;
   closed_at: Date | null;
+  last_message: { direction: 'inbound' | 'outbound'; preview: string; createdAt: string } | null;
 }
 
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
@@ -98,6 +101,12 @@ export const CURRENT_PROFILE = `(SELECT COALESCE(pr.merged_into, pr.id) FROM pro
 const ASSIGNEE_DEACTIVATED = `COALESCE((SELECT u.deactivated_at IS NOT NULL FROM users u WHERE u.id = t.assignee_id), false)`;
 
 /** Unread for one agent: an inbound message arrived after that agent last read the ticket. */
+const PREVIEW_LENGTH = 160;
+
+/** The ticket's newest message, shortened for a list row (messages_ticket_created makes it one index probe). */
+const LAST_MESSAGE = `(SELECT jsonb_build_object('direction', m.direction, 'preview', left(m.body, ${PREVIEW_LENGTH}), 'createdAt', m.created_at)
+  FROM messages m WHERE m.ticket_id = t.id ORDER BY m.created_at DESC, m.id DESC LIMIT 1)`;
+
 const UNREAD_FOR_AGENT = `(t.last_inbound_at IS NOT NULL AND (r.read_at IS NULL OR r.read_at < t.last_inbound_at))`;
 
 function toSummary(row: TicketRow): TicketSummary {
@@ -118,6 +127,7 @@ function toSummary(row: TicketRow): TicketSummary {
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
     closedAt: iso(row.closed_at),
+    lastMessage: row.last_message ? { ...row.last_message, createdAt: iso(row.last_message.createdAt)! } : null,
   };
 }
 
@@ -219,7 +229,7 @@ export class TicketQueriesService {
     const limit = request.limit ?? 25;
     const direction = descending ? 'DESC' : 'ASC';
     const rows = await this.orm.em.fork().execute<(TicketRow & { sort_value: Date })[]>(
-      `SELECT t.*, ${UNREAD_FOR_AGENT} AS unread, ${CURRENT_PROFILE} AS current_profile_id, ${ASSIGNEE_DEACTIVATED} AS assignee_deactivated, t.${sortColumn} AS sort_value
+      `SELECT t.*, ${UNREAD_FOR_AGENT} AS unread, ${CURRENT_PROFILE} AS current_profile_id, ${ASSIGNEE_DEACTIVATED} AS assignee_deactivated, ${LAST_MESSAGE} AS last_message, t.${sortColumn} AS sort_value
        FROM tickets t LEFT JOIN ticket_reads r ON r.ticket_id = t.id AND r.user_id = ?
        WHERE ${where.join(' AND ')}
        ORDER BY t.${sortColumn} ${direction}, t.id ${direction}
@@ -237,7 +247,7 @@ export class TicketQueriesService {
   async get(accountId: string, userId: string, ticketId: string): Promise<TicketSummary> {
     assertTicketOfAccount(ticketId, accountId);
     const [row] = await this.orm.em.fork().execute<TicketRow[]>(
-      `SELECT t.*, ${UNREAD_FOR_AGENT} AS unread, ${CURRENT_PROFILE} AS current_profile_id, ${ASSIGNEE_DEACTIVATED} AS assignee_deactivated
+      `SELECT t.*, ${UNREAD_FOR_AGENT} AS unread, ${CURRENT_PROFILE} AS current_profile_id, ${ASSIGNEE_DEACTIVATED} AS assignee_deactivated, ${LAST_MESSAGE} AS last_message
        FROM tickets t LEFT JOIN ticket_reads r ON r.ticket_id = t.id AND r.user_id = ?
        WHERE t.id = ? AND t.account_id = ?`,
       [userId, ticketId, accountId],

@@ -94,6 +94,12 @@ export class CustomerDto {
   @ApiProperty({ nullable: true, type: String }) visitorId!: string | null;
 }
 
+export class LastMessageDto {
+  @ApiProperty({ enum: ['inbound', 'outbound'] }) direction!: 'inbound' | 'outbound';
+  @ApiProperty({ description: 'The first 160 characters of the body' }) preview!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
 export class TicketSummaryDto {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: CHANNELS }) channel!: string;
@@ -111,6 +117,7 @@ export class TicketSummaryDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) closedAt!: string | null;
+  @ApiProperty({ nullable: true, type: LastMessageDto, description: 'The newest message, for a list row' }) lastMessage!: LastMessageDto | null;
 }
 
 export class TicketPageDto {

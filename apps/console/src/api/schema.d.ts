@@ -1809,6 +1809,14 @@ export interface components {
             email: string | null;
             visitorId: string | null;
         };
+        LastMessageDto: {
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            /** @description The first 160 characters of the body */
+            preview: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
         TicketSummaryDto: {
             id: string;
             /** @enum {string} */
@@ -1836,6 +1844,8 @@ export interface components {
             updatedAt: string;
             /** Format: date-time */
             closedAt: string | null;
+            /** @description The newest message, for a list row */
+            lastMessage: components["schemas"]["LastMessageDto"] | null;
         };
         TicketPageDto: {
             tickets: components["schemas"]["TicketSummaryDto"][];

@@ -50,6 +50,12 @@ export function TicketRows(props: {
                   <strong>{name}</strong>
                   {ticket.subject && <span className="subject"> — {ticket.subject}</span>}
                 </a>
+                {ticket.lastMessage && (
+                  <p className="preview">
+                    {ticket.lastMessage.direction === 'outbound' && <span className="muted">Replied: </span>}
+                    {ticket.lastMessage.preview}
+                  </p>
+                )}
               </td>
               <td>{CHANNEL_LABELS[ticket.channel]}</td>
               <td>

@@ -1,6 +1,7 @@
 import { hrefOf, type Route, type SettingsSection } from '../app/router';
 import { EmailSettings } from './EmailSettings';
 import { GeneralSettings } from './GeneralSettings';
+import { ShopifySettings } from './ShopifySettings';
 import { SmsSettings } from './SmsSettings';
 import { TeamSettings } from './TeamSettings';
 import { TokensSettings } from './TokensSettings';
@@ -11,6 +12,7 @@ const SECTIONS: { id: SettingsSection; label: string }[] = [
   { id: 'email', label: 'Email' },
   { id: 'sms', label: 'SMS' },
   { id: 'web-chat', label: 'Web chat' },
+  { id: 'shopify', label: 'Shopify' },
   { id: 'team', label: 'Team' },
   { id: 'tokens', label: 'Tokens' },
 ];
@@ -30,6 +32,7 @@ export function SettingsPage({ section }: { section: SettingsSection; navigate: 
       {section === 'email' && <EmailSettings />}
       {section === 'sms' && <SmsSettings />}
       {section === 'web-chat' && <WebChatSettings />}
+      {section === 'shopify' && <ShopifySettings />}
       {section === 'team' && <TeamSettings />}
       {section === 'tokens' && <TokensSettings />}
     </section>
