@@ -1,9 +1,7 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { api, describeFailure, unwrap, type Schemas } from '../api/client';
 import { useMe } from '../auth/session';
-import { FieldError, FormError, Saved } from '../common/forms';
-import { canManageAccount, cleanList, ListEditor, ListFieldError, listFields, normalFailure, ReadOnlyNote, useScrollToError } from './shared';
+import { FieldError, FormError } from '../common/forms';
+import { canManageAccount, cleanList, ListEditor, ListFieldError, listFields, ReadOnlyNote, SaveActions, useSettingsForm } from './shared';
 
 type EmailSettingsDto = Schemas['EmailSettingsDto'];
 
@@ -25,27 +23,16 @@ function draftOf(settings: EmailSettingsDto): Draft {
 
 /** Email: the addresses the account receives mail at, and how replies are signed. */
 export function EmailSettings() {
-  const queryClient = useQueryClient();
   const me = useMe();
   const editable = canManageAccount(me.user.role);
-  const settings = useQuery({ queryKey: ['settings', 'email'], queryFn: () => unwrap(api.GET('/settings/email')) });
-  const [draft, setDraft] = useState<Draft | null>(null);
-  const save = useMutation({
-    mutationFn: (body: Schemas['EmailSettingsPatch']) => unwrap(api.PATCH('/settings/email', { body })),
-    onSuccess: (saved) => {
-      queryClient.setQueryData(['settings', 'email'], saved);
-      setDraft(null);
-    },
+  const { settings, save, value, edit, error, formRef } = useSettingsForm({
+    queryKey: ['settings', 'email'],
+    load: () => unwrap(api.GET('/settings/email')),
+    save: (body: Schemas['EmailSettingsPatch']) => unwrap(api.PATCH('/settings/email', { body })),
+    draftOf,
   });
-  const formRef = useScrollToError(save.error);
   if (settings.isPending) return <p className="loading">Loading…</p>;
-  if (settings.isError) return <p className="error">{describeFailure(settings.error)}</p>;
-  const value = draft ?? draftOf(settings.data);
-  const error = normalFailure(save.error);
-  const edit = (changes: Partial<Draft>) => {
-    if (save.isSuccess) save.reset();
-    setDraft({ ...value, ...changes });
-  };
+  if (settings.isError || !value) return <p className="error">{describeFailure(settings.error)}</p>;
   const shown = [
     ...listFields('supportAddresses', value.supportAddresses.length),
     ...listFields('forwardingAddresses', value.forwardingAddresses.length),
@@ -105,12 +92,7 @@ export function EmailSettings() {
       </fieldset>
       <FormError error={error} fields={shown} />
       {editable && (
-        <div className="form-actions">
-          <button type="submit" className="primary" disabled={save.isPending}>
-            {save.isPending ? 'Saving…' : 'Save'}
-          </button>
-          <Saved when={save.isSuccess} />
-        </div>
+        <SaveActions saving={save.isPending} saved={save.isSuccess} />
       )}
     </form>
   );

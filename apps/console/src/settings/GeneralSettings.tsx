@@ -1,42 +1,45 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { api, describeFailure, unwrap } from '../api/client';
-import { FieldError, FormError, Saved } from '../common/forms';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, describeFailure, unwrap, type Schemas } from '../api/client';
+import { useMe } from '../auth/session';
+import { FieldError, FormError } from '../common/forms';
+import { canManageAccount, ReadOnlyNote, SaveActions, useSettingsForm } from './shared';
+
+const draftOf = (settings: Schemas['AccountSettingsDto']) => ({ unreadNotificationEnabled: settings.unreadNotificationEnabled });
 
 /** General: the unread notification (the red badge) for the whole account. */
 export function GeneralSettings() {
   const queryClient = useQueryClient();
-  const settings = useQuery({ queryKey: ['settings', 'general'], queryFn: () => unwrap(api.GET('/settings')) });
-  const [enabled, setEnabled] = useState<boolean | null>(null);
-  const save = useMutation({
-    mutationFn: (unreadNotificationEnabled: boolean) => unwrap(api.PATCH('/settings', { body: { unreadNotificationEnabled } })),
-    onSuccess: (saved) => {
-      queryClient.setQueryData(['settings', 'general'], saved);
+  const editable = canManageAccount(useMe().user.role);
+  const { settings, save, value, edit, error, formRef } = useSettingsForm({
+    queryKey: ['settings', 'general'],
+    load: () => unwrap(api.GET('/settings')),
+    save: async (body: Schemas['AccountSettingsPatch']) => {
+      const saved = await unwrap(api.PATCH('/settings', { body }));
       void queryClient.invalidateQueries({ queryKey: ['unread'] });
+      return saved;
     },
+    draftOf,
   });
   if (settings.isPending) return <p className="loading">Loading…</p>;
-  if (settings.isError) return <p className="error">{describeFailure(settings.error)}</p>;
-  const value = enabled ?? settings.data.unreadNotificationEnabled;
+  if (settings.isError || !value) return <p className="error">{describeFailure(settings.error)}</p>;
   return (
     <form
       className="card settings-form"
       aria-label="General settings"
+      ref={formRef}
       onSubmit={(event) => {
         event.preventDefault();
         save.mutate(value);
       }}
     >
+      {!editable && <ReadOnlyNote what="the general settings" />}
       <label className="chip">
-        <input type="checkbox" checked={value} onChange={(event) => setEnabled(event.target.checked)} />
+        <input type="checkbox" checked={value.unreadNotificationEnabled} disabled={!editable} onChange={(event) => edit({ unreadNotificationEnabled: event.target.checked })} />
         Show agents the unread badge
       </label>
-      <FieldError error={save.error} field="unreadNotificationEnabled" />
-      <FormError error={save.error} fields={['unreadNotificationEnabled']} />
-      <button type="submit" className="primary" disabled={save.isPending}>
-        Save
-      </button>
-      <Saved when={save.isSuccess} />
+      <FieldError error={error} field="unreadNotificationEnabled" />
+      <FormError error={error} fields={['unreadNotificationEnabled']} />
+      {editable && <SaveActions saving={save.isPending} saved={save.isSuccess} />}
     </form>
   );
 }

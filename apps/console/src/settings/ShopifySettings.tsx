@@ -1,27 +1,30 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, describeFailure, unwrap, type Schemas } from '../api/client';
 import { useMe } from '../auth/session';
-import { FieldError, FormError, Saved } from '../common/forms';
-import { canManageAccount, CopyField, normalFailure, ReadOnlyNote, useScrollToError } from './shared';
+import { FieldError, FormError } from '../common/forms';
+import { canManageAccount, CopyField, ReadOnlyNote, SaveActions, useSettingsForm } from './shared';
 
 const FIELDS = ['shopDomain', 'accessToken', 'webhookSecret', 'apiVersion'];
-const EMPTY: Schemas['ShopifyConnectionBody'] = { shopDomain: '', accessToken: '', webhookSecret: '', apiVersion: '' };
+/** The secrets are never shown back: each connection starts without them. */
+const draftOf = (connection: Schemas['ShopifyConnectionDto']): Schemas['ShopifyConnectionBody'] => ({
+  shopDomain: connection.shopDomain ?? '',
+  accessToken: '',
+  webhookSecret: '',
+  apiVersion: '',
+});
 
 /** Shopify: the shop whose orders agents see beside tickets; its secrets are sent, never shown back. */
 export function ShopifySettings() {
   const queryClient = useQueryClient();
   const editable = canManageAccount(useMe().user.role);
-  const connection = useQuery({ queryKey: ['settings', 'shopify'], queryFn: () => unwrap(api.GET('/settings/shopify')) });
-  const [draft, setDraft] = useState(EMPTY);
-  const [confirmDisconnect, setConfirmDisconnect] = useState(false);
-  const connect = useMutation({
-    mutationFn: () => unwrap(api.PUT('/settings/shopify', { body: { ...draft, apiVersion: draft.apiVersion?.trim() || undefined } })),
-    onSuccess: (saved) => {
-      queryClient.setQueryData(['settings', 'shopify'], saved);
-      setDraft({ ...EMPTY, shopDomain: draft.shopDomain });
-    },
+  const { settings: connection, save: connect, value: draft, edit, error, formRef } = useSettingsForm({
+    queryKey: ['settings', 'shopify'],
+    load: () => unwrap(api.GET('/settings/shopify')),
+    save: (body: Schemas['ShopifyConnectionBody']) => unwrap(api.PUT('/settings/shopify', { body: { ...body, apiVersion: body.apiVersion?.trim() || undefined } })),
+    draftOf,
   });
+  const [confirmDisconnect, setConfirmDisconnect] = useState(false);
   const disconnect = useMutation({
     mutationFn: () => unwrap(api.DELETE('/settings/shopify')),
     onSuccess: () => {
@@ -29,14 +32,8 @@ export function ShopifySettings() {
       void queryClient.invalidateQueries({ queryKey: ['settings', 'shopify'] });
     },
   });
-  const formRef = useScrollToError(connect.error);
   if (connection.isPending) return <p className="loading">Loading…</p>;
-  if (connection.isError) return <p className="error">{describeFailure(connection.error)}</p>;
-  const error = normalFailure(connect.error);
-  const edit = (changes: Partial<typeof draft>) => {
-    if (connect.isSuccess) connect.reset();
-    setDraft({ ...draft, ...changes });
-  };
+  if (connection.isError || !draft) return <p className="error">{describeFailure(connection.error)}</p>;
   const { connected, shopDomain, apiVersion, webhookUrl } = connection.data;
 
   return (
@@ -71,7 +68,7 @@ export function ShopifySettings() {
           noValidate
           onSubmit={(event) => {
             event.preventDefault();
-            connect.mutate();
+            connect.mutate(draft);
           }}
         >
           <h2>{connected ? 'Connect again (new token or another shop)' : 'Connect a shop'}</h2>
@@ -96,10 +93,7 @@ export function ShopifySettings() {
             <FieldError error={error} field="apiVersion" />
           </label>
           <FormError error={error} fields={FIELDS} />
-          <button type="submit" className="primary" disabled={connect.isPending}>
-            {connect.isPending ? 'Connecting…' : 'Connect'}
-          </button>
-          <Saved when={connect.isSuccess} />
+          <SaveActions saving={connect.isPending} saved={connect.isSuccess} label="Connect" busyLabel="Connecting…" />
         </form>
       ) : (
         <ReadOnlyNote what="the Shopify connection" />

@@ -1,9 +1,7 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { api, describeFailure, unwrap, type Schemas } from '../api/client';
 import { useMe } from '../auth/session';
-import { FieldError, FormError, Saved } from '../common/forms';
-import { canManageAccount, cleanList, CopyField, ListEditor, ListFieldError, listFields, normalFailure, ReadOnlyNote, useScrollToError } from './shared';
+import { FieldError, FormError } from '../common/forms';
+import { canManageAccount, cleanList, CopyField, ListEditor, ListFieldError, listFields, ReadOnlyNote, SaveActions, useSettingsForm } from './shared';
 
 type SmsSettingsDto = Schemas['SmsSettingsDto'];
 type SmsSettingsPatch = Schemas['SmsSettingsPatch'];
@@ -21,27 +19,19 @@ export function SmsSettings() {
   );
 }
 
+/** The auth token is never shown back: the form starts without it. */
+const connectionDraftOf = (connection: Schemas['TwilioConnectionDto']) => ({ accountSid: connection.accountSid ?? '', authToken: '', inboxNumber: connection.inboxNumber ?? '' });
+
 function TwilioConnection({ editable }: { editable: boolean }) {
-  const queryClient = useQueryClient();
-  const connection = useQuery({ queryKey: ['settings', 'sms', 'twilio'], queryFn: () => unwrap(api.GET('/settings/sms/twilio')) });
-  const [draft, setDraft] = useState<{ accountSid: string; authToken: string; inboxNumber: string } | null>(null);
-  const connect = useMutation({
-    mutationFn: (body: Schemas['TwilioConnectionBody']) => unwrap(api.PUT('/settings/sms/twilio', { body })),
-    onSuccess: (saved) => {
-      queryClient.setQueryData(['settings', 'sms', 'twilio'], saved);
-      setDraft(null);
-    },
+  const { settings: connection, save: connect, value, edit, error, formRef } = useSettingsForm({
+    queryKey: ['settings', 'sms', 'twilio'],
+    load: () => unwrap(api.GET('/settings/sms/twilio')),
+    save: (body: Schemas['TwilioConnectionBody']) => unwrap(api.PUT('/settings/sms/twilio', { body })),
+    draftOf: connectionDraftOf,
   });
-  const formRef = useScrollToError(connect.error);
   if (connection.isPending) return <p className="loading">Loading…</p>;
-  if (connection.isError) return <p className="error">{describeFailure(connection.error)}</p>;
+  if (connection.isError || !value) return <p className="error">{describeFailure(connection.error)}</p>;
   const data = connection.data;
-  const value = draft ?? { accountSid: data.accountSid ?? '', authToken: '', inboxNumber: data.inboxNumber ?? '' };
-  const error = normalFailure(connect.error);
-  const edit = (changes: Partial<typeof value>) => {
-    if (connect.isSuccess) connect.reset();
-    setDraft({ ...value, ...changes });
-  };
   return (
     <form
       className="card settings-form"
@@ -83,12 +73,7 @@ function TwilioConnection({ editable }: { editable: boolean }) {
       </fieldset>
       <FormError error={error} fields={['accountSid', 'authToken', 'inboxNumber']} />
       {editable && (
-        <div className="form-actions">
-          <button type="submit" className="primary" disabled={connect.isPending}>
-            {connect.isPending ? 'Connecting…' : data.connected ? 'Update connection' : 'Connect'}
-          </button>
-          <Saved when={connect.isSuccess} />
-        </div>
+        <SaveActions saving={connect.isPending} saved={connect.isSuccess} label={data.connected ? 'Update connection' : 'Connect'} busyLabel="Connecting…" />
       )}
       <h3>Webhooks to set at Twilio</h3>
       <p className="muted hint">In the Twilio console, on the number: "A message comes in" → the inbound URL (HTTP POST). Use the status callback URL for delivery reports.</p>
@@ -133,25 +118,14 @@ function draftOf(settings: SmsSettingsDto): Draft {
 }
 
 function SmsChannelSettings({ editable }: { editable: boolean }) {
-  const queryClient = useQueryClient();
-  const settings = useQuery({ queryKey: ['settings', 'sms'], queryFn: () => unwrap(api.GET('/settings/sms')) });
-  const [draft, setDraft] = useState<Draft | null>(null);
-  const save = useMutation({
-    mutationFn: (body: SmsSettingsPatch) => unwrap(api.PATCH('/settings/sms', { body })),
-    onSuccess: (saved) => {
-      queryClient.setQueryData(['settings', 'sms'], saved);
-      setDraft(null);
-    },
+  const { settings, save, value, edit, error, formRef } = useSettingsForm({
+    queryKey: ['settings', 'sms'],
+    load: () => unwrap(api.GET('/settings/sms')),
+    save: (body: SmsSettingsPatch) => unwrap(api.PATCH('/settings/sms', { body })),
+    draftOf,
   });
-  const formRef = useScrollToError(save.error);
   if (settings.isPending) return <p className="loading">Loading…</p>;
-  if (settings.isError) return <p className="error">{describeFailure(settings.error)}</p>;
-  const value = draft ?? draftOf(settings.data);
-  const error = normalFailure(save.error);
-  const edit = (changes: Partial<Draft>) => {
-    if (save.isSuccess) save.reset();
-    setDraft({ ...value, ...changes });
-  };
+  if (settings.isError || !value) return <p className="error">{describeFailure(settings.error)}</p>;
   const shown = [
     ...listFields('optOutKeywords', value.optOutKeywords.length),
     ...listFields('optInKeywords', value.optInKeywords.length),
@@ -272,12 +246,7 @@ function SmsChannelSettings({ editable }: { editable: boolean }) {
       </fieldset>
       <FormError error={error} fields={shown} />
       {editable && (
-        <div className="form-actions">
-          <button type="submit" className="primary" disabled={save.isPending}>
-            {save.isPending ? 'Saving…' : 'Save'}
-          </button>
-          <Saved when={save.isSuccess} />
-        </div>
+        <SaveActions saving={save.isPending} saved={save.isSuccess} />
       )}
     </form>
   );

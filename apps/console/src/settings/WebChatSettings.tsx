@@ -1,9 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useRef } from 'react';
 import { api, describeFailure, unwrap, type Schemas } from '../api/client';
 import { useMe } from '../auth/session';
-import { FieldError, FormError, Saved } from '../common/forms';
-import { canManageAccount, CopyField, normalFailure, ReadOnlyNote, useScrollToError } from './shared';
+import { FieldError, FormError } from '../common/forms';
+import { canManageAccount, CopyField, ReadOnlyNote, SaveActions, useSettingsForm } from './shared';
 
 type WebChatSettingsDto = Schemas['WebChatSettingsDto'];
 type WebChatSettingsPatch = Schemas['WebChatSettingsPatch'];
@@ -90,31 +89,19 @@ function timeZones(current: string): string[] {
 
 /** Web chat: office hours (time zone, weekly hours, holidays), auto-responses, follow-up address and the widget snippet. */
 export function WebChatSettings() {
-  const queryClient = useQueryClient();
   const me = useMe();
   const editable = canManageAccount(me.user.role);
-  const settings = useQuery({ queryKey: ['settings', 'web-chat'], queryFn: () => unwrap(api.GET('/settings/web-chat')) });
-  const [draft, setDraft] = useState<Draft | null>(null);
   /** The exception rows (by key) in the order last sent, so `officeHours.exceptions[i]` errors find their row. */
   const sentExceptionKeys = useRef<number[]>([]);
-  const save = useMutation({
-    mutationFn: (body: WebChatSettingsPatch) => unwrap(api.PATCH('/settings/web-chat', { body })),
-    onSuccess: (saved) => {
-      queryClient.setQueryData(['settings', 'web-chat'], saved);
-      setDraft(null);
-    },
+  const { settings, save, value, edit, error, formRef } = useSettingsForm({
+    queryKey: ['settings', 'web-chat'],
+    load: () => unwrap(api.GET('/settings/web-chat')),
+    save: (body: WebChatSettingsPatch) => unwrap(api.PATCH('/settings/web-chat', { body })),
+    draftOf,
   });
-  const initial = useMemo(() => (settings.data ? draftOf(settings.data) : null), [settings.data]);
-  const zones = useMemo(() => timeZones((draft ?? initial)?.timeZone ?? browserTimeZone), [draft, initial]);
-  const formRef = useScrollToError(save.error);
+  const zones = useMemo(() => timeZones(value?.timeZone ?? browserTimeZone), [value?.timeZone]);
   if (settings.isPending) return <p className="loading">Loading…</p>;
-  if (settings.isError || !initial) return <p className="error">{describeFailure(settings.error)}</p>;
-  const value = draft ?? initial;
-  const error = normalFailure(save.error);
-  const edit = (changes: Partial<Draft>) => {
-    if (save.isSuccess) save.reset();
-    setDraft({ ...value, ...changes });
-  };
+  if (settings.isError || !value) return <p className="error">{describeFailure(settings.error)}</p>;
   const editDay = (day: number, changes: Partial<DayDraft>) => edit({ days: value.days.map((entry, index) => (index === day ? { ...entry, ...changes } : entry)) });
   const editException = (key: number, changes: Partial<ExceptionDraft>) =>
     edit({ exceptions: value.exceptions.map((entry) => (entry.key === key ? { ...entry, ...changes } : entry)) });
@@ -307,12 +294,7 @@ export function WebChatSettings() {
         </fieldset>
         <FormError error={error} fields={shown} />
         {editable && (
-          <div className="form-actions">
-            <button type="submit" className="primary" disabled={save.isPending}>
-              {save.isPending ? 'Saving…' : 'Save'}
-            </button>
-            <Saved when={save.isSuccess} />
-          </div>
+          <SaveActions saving={save.isPending} saved={save.isSuccess} />
         )}
       </form>
       <section className="card settings-form" aria-labelledby="widget-title">

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiFailure } from '../api/client';
 import type { Me } from '../auth/session';
-import { FieldError } from '../common/forms';
+import { FieldError, Saved } from '../common/forms';
 
 /** Owners and admins change the account's settings and its team (libs/domain/access.ts ACCOUNT_MANAGER_ROLES). */
 export function canManageAccount(role: Me['user']['role']): boolean {
@@ -149,4 +150,47 @@ export function useScrollToError(error: unknown) {
     alert?.scrollIntoView({ block: 'center', behavior: 'smooth' });
   }, [error]);
   return ref;
+}
+
+/**
+ * One settings form: the stored settings (a query), the agent's draft over them, and the save (a mutation whose
+ * answer becomes the stored settings and ends the draft). A failed save keeps the draft; editing again clears "Saved".
+ */
+export function useSettingsForm<Settings, Draft, Body>(options: {
+  queryKey: QueryKey;
+  load: () => Promise<Settings>;
+  save: (body: Body) => Promise<Settings>;
+  draftOf: (settings: Settings) => Draft;
+}) {
+  const queryClient = useQueryClient();
+  const settings = useQuery({ queryKey: options.queryKey, queryFn: options.load });
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const save = useMutation({
+    mutationFn: options.save,
+    onSuccess: (saved) => {
+      queryClient.setQueryData(options.queryKey, saved);
+      setDraft(null);
+    },
+  });
+  const formRef = useScrollToError(save.error);
+  const { draftOf } = options;
+  const stored = useMemo(() => (settings.data === undefined ? undefined : draftOf(settings.data)), [settings.data, draftOf]);
+  const value = draft ?? stored;
+  const edit = (changes: Partial<Draft>) => {
+    if (save.isSuccess) save.reset();
+    if (value !== undefined) setDraft({ ...value, ...changes });
+  };
+  return { settings, save, value, edit, error: normalFailure(save.error), formRef };
+}
+
+/** The save button of a settings form, and "Saved" once the API has stored it. */
+export function SaveActions({ saving, saved, label = 'Save', busyLabel = 'Saving…' }: { saving: boolean; saved: boolean; label?: string; busyLabel?: string }) {
+  return (
+    <div className="form-actions">
+      <button type="submit" className="primary" disabled={saving}>
+        {saving ? busyLabel : label}
+      </button>
+      <Saved when={saved} />
+    </div>
+  );
 }
