@@ -94,6 +94,25 @@ if (skipped) process.stderr.write(`console browser tests skipped: ${skipped}\n`)
     expect(await page.getByRole('note').textContent()).toBe(refused.body.message);
   });
 
+  it('catches up after an API restart: a ticket that arrived while the API was down appears without a reload', async () => {
+    await page.getByRole('navigation', { name: 'Inbox' }).getByRole('link', { name: /Unassigned/ }).click();
+    await page.getByRole('heading', { name: 'Unassigned' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    const { port } = new URL(api.baseUrl);
+    await api.close();
+    await page.getByRole('status').filter({ hasText: 'Reconnecting' }).waitFor();
+    // Straight to the ticket's workflow: the API, the door customers' messages usually take, is down.
+    await stack.ingestion.ingest({ accountId: brand.accountId, channel: 'sms', externalId: randomUUID(), body: 'Sent during the restart', sender: { phone: '+14155550401', name: 'Restart Texter' } });
+    await eventually(async () => {
+      const [row] = await stack.orm.em.fork().execute<{ count: string }[]>(`SELECT count(*) AS count FROM tickets WHERE account_id = ? AND customer_name = 'Restart Texter'`, [brand.accountId]);
+      return Number(row!.count) === 1 ? true : undefined;
+    }, 'the ticket projected while the API is down');
+    api = await serveApi(stack, { port: Number(port) });
+    // EventSource reconnects by itself with Last-Event-ID; the missed change is replayed, and the list refetches.
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await row('Restart Texter').waitFor();
+  });
+
   it('shows a new SMS ticket in Unassigned live; assign to me, reply, snooze with a preset, and back in My Inbox after expiry', async () => {
     const phone = '+14155550101';
     await call('PUT', '/integration/sms/consent', brand.integrationToken, { phone, consent: 'transactional' });

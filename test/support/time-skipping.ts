@@ -77,12 +77,12 @@ export async function startTimeSkippingStack(env: Record<string, string> = {}, o
 }
 
 /**
- * The API in front of a time-skipping stack, listening on a free local port: browser tests drive the console
- * while the test skips hours of snooze with `stack.env.sleep`.
+ * The API in front of a time-skipping stack, listening on a free local port (or `port`, to restart it where it was):
+ * browser tests drive the console while the test skips hours of snooze with `stack.env.sleep`.
  */
-export async function serveApi(stack: TimeSkippingStack): Promise<{ baseUrl: string; close(): Promise<void> }> {
+export async function serveApi(stack: TimeSkippingStack, options: { port?: number } = {}): Promise<{ baseUrl: string; close(): Promise<void> }> {
   const app = await createApiApp({ config: stack.config, orm: stack.orm, temporal: stack.env.client });
-  await app.listen(0, '127.0.0.1');
+  await app.listen(options.port ?? 0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
