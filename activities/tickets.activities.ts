@@ -1,5 +1,5 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
-import { withMatchedProfile } from '../libs/domain/ticket.js';
+import { priorityOf, withMatchedProfile } from '../libs/domain/ticket.js';
 import { Message } from '../libs/persistence/entities/index.js';
 import { ProfileDirectory, type ProfileMatch } from '../libs/profiles/profile-directory.js';
 import { storableText, storableTextOrNull } from '../libs/persistence/storable-text.js';
@@ -12,8 +12,8 @@ export async function writeProjection(em: SqlEntityManager, { state, events }: T
   await em.execute(
     `INSERT INTO tickets (id, account_id, channel, status, assignee_id, tags, subject, customer_name, customer_phone,
        customer_email, customer_visitor_id, snoozed_until, unread_since, last_inbound_at, first_agent_reply_at,
-       message_count, created_at, updated_at, closed_at, version, profile_id)
-     VALUES (?, ?, ?, ?, ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       message_count, created_at, updated_at, closed_at, version, profile_id, priority)
+     VALUES (?, ?, ?, ?, ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET
        status = excluded.status, assignee_id = excluded.assignee_id, tags = excluded.tags,
        subject = COALESCE(tickets.subject, excluded.subject),
@@ -24,7 +24,7 @@ export async function writeProjection(em: SqlEntityManager, { state, events }: T
        snoozed_until = excluded.snoozed_until, unread_since = excluded.unread_since,
        last_inbound_at = excluded.last_inbound_at, first_agent_reply_at = excluded.first_agent_reply_at,
        message_count = excluded.message_count, updated_at = excluded.updated_at, closed_at = excluded.closed_at,
-       version = excluded.version,
+       version = excluded.version, priority = excluded.priority,
        profile_id = CASE WHEN ?::boolean THEN excluded.profile_id ELSE tickets.profile_id END
      WHERE tickets.version < excluded.version`,
     [
@@ -32,7 +32,7 @@ export async function writeProjection(em: SqlEntityManager, { state, events }: T
       inbound?.subject ?? null, inbound?.sender.name ?? null, inbound?.sender.phone ?? null,
       inbound?.sender.email ?? null, inbound?.sender.visitorId ?? null, state.snoozedUntil, state.unreadSince,
       state.lastInboundAt, state.firstAgentReplyAt, state.messageCount, state.createdAt, state.updatedAt,
-      state.closedAt, state.version, state.profileId ?? null,
+      state.closedAt, state.version, state.profileId ?? null, priorityOf(state),
       // States carried from runs before profiles existed leave the column to the activity that matched it.
       state.profileId !== undefined,
     ],

@@ -10,6 +10,12 @@ import { channelPolicy, type Channel } from './channel-policy.js';
 export type TicketStatus = 'open' | 'snoozed' | 'closed';
 export const TICKET_STATUSES: readonly TicketStatus[] = ['open', 'snoozed', 'closed'];
 
+/** How urgent a ticket is (service levels, SPEC §12): agents set it, views filter and sort by it, SLA policies match on it. */
+export type TicketPriority = 'low' | 'normal' | 'high' | 'urgent';
+/** Least urgent first: a priority's index is its rank. */
+export const TICKET_PRIORITIES: readonly TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
+export const DEFAULT_PRIORITY: TicketPriority = 'normal';
+
 export interface TicketState {
   ticketId: string;
   accountId: string;
@@ -34,6 +40,8 @@ export interface TicketState {
   profileId?: string | null;
   /** An agent linked or unlinked the profile: messages no longer change it. */
   profileChosenByAgent?: boolean;
+  /** Absent in states carried from runs before priorities existed: those tickets are normal (priorityOf). */
+  priority?: TicketPriority;
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
@@ -56,7 +64,8 @@ export type AgentAction =
   | { type: 'retry_delivery'; messageId: string }
   /** The ticket belongs to this profile (the API checks it is the account's). */
   | { type: 'link_profile'; profileId: string }
-  | { type: 'unlink_profile' };
+  | { type: 'unlink_profile' }
+  | { type: 'set_priority'; priority: TicketPriority };
 
 export type AgentActionType = AgentAction['type'];
 
@@ -97,7 +106,9 @@ export type TicketEventType =
   /** SPEC §6: an order edit or cancel started from the ticket went through at the shop, or failed (with Shopify's reason). */
   | 'order_edited'
   | 'order_cancelled'
-  | 'order_operation_failed';
+  | 'order_operation_failed'
+  /** An agent changed the ticket's priority. */
+  | 'priority_changed';
 
 /** What happened and why: the audit trail of a ticket, also written to its projection. */
 export interface TicketEvent {
@@ -139,10 +150,15 @@ export function newTicketState(init: { ticketId: string; accountId: string; chan
     messageCount: 0,
     profileId: null,
     profileChosenByAgent: false,
+    priority: DEFAULT_PRIORITY,
     updatedAt: init.createdAt,
     closedAt: null,
     version: 0,
   };
+}
+
+export function priorityOf(state: TicketState): TicketPriority {
+  return state.priority ?? DEFAULT_PRIORITY;
 }
 
 export function ticketCreatedEvent(state: TicketState): TicketEvent {
@@ -227,6 +243,8 @@ export function validateAgentAction(state: TicketState, action: AgentAction, now
       return state.status === 'closed' && state.channel === 'web_chat' ? 'this web chat conversation is closed' : null;
     case 'link_profile':
       return action.profileId.trim() ? null : 'profileId must name a profile';
+    case 'set_priority':
+      return TICKET_PRIORITIES.includes(action.priority) ? null : `priority must be one of ${TICKET_PRIORITIES.join(', ')}`;
     case 'unlink_profile':
     case 'unassign':
     case 'close':
@@ -295,6 +313,9 @@ export function applyAgentAction(state: TicketState, action: AgentAction, actorU
       return touch({ ...state, profileId: action.profileId, profileChosenByAgent: true }, state, now, [
         event('profile_linked', { profileId: action.profileId, previousProfileId: state.profileId ?? null }),
       ]);
+    case 'set_priority':
+      if (priorityOf(state) === action.priority) return unchanged(state);
+      return touch({ ...state, priority: action.priority }, state, now, [event('priority_changed', { priority: action.priority, previousPriority: priorityOf(state) })]);
     case 'unlink_profile':
       if ((state.profileId ?? null) === null && state.profileChosenByAgent) return unchanged(state);
       return touch({ ...state, profileId: null, profileChosenByAgent: true }, state, now, [event('profile_unlinked', { previousProfileId: state.profileId ?? null })]);

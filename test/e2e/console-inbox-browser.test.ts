@@ -94,6 +94,20 @@ if (skipped) process.stderr.write(`console browser tests skipped: ${skipped}\n`)
     expect(await page.getByRole('note').textContent()).toBe(refused.body.message);
   });
 
+  it('sets a ticket\'s priority on its page; the list shows it and sorts the most urgent first', async () => {
+    const ticketId = await textIn('+14155550501', 'Urgent Texter', 'The parcel is on fire');
+    await textIn('+14155550502', 'Calm Texter', 'No rush');
+    await page.goto(`${api.baseUrl}/#/tickets/${encodeURIComponent(ticketId)}`);
+    await page.getByText('The parcel is on fire').waitFor();
+    await page.getByRole('toolbar', { name: 'Ticket actions' }).getByLabel('Priority').selectOption('urgent');
+    await eventually(async () => (((await call('GET', `/tickets/${encodeURIComponent(ticketId)}`, brand.tokens.support)).body.ticket as { priority: string }).priority === 'urgent' ? true : undefined), 'priority set');
+    await page.getByRole('navigation', { name: 'Inbox' }).getByRole('link', { name: /Unassigned/ }).click();
+    await page.getByLabel('Sort by').selectOption('priority:desc');
+    await row('Urgent Texter').getByText('Urgent', { exact: true }).waitFor();
+    const firstRow = page.getByRole('table', { name: 'Tickets' }).getByRole('row').nth(1);
+    await firstRow.filter({ hasText: 'Urgent Texter' }).waitFor();
+  });
+
   it('catches up after an API restart: a ticket that arrived while the API was down appears without a reload', async () => {
     await page.getByRole('navigation', { name: 'Inbox' }).getByRole('link', { name: /Unassigned/ }).click();
     await page.getByRole('heading', { name: 'Unassigned' }).waitFor();

@@ -53,6 +53,9 @@ function toAgentAction(spec: BulkActionSpec, currentUserId: string): RequestedAc
     case 'snooze':
       if (!spec.until) throw ApiError.badRequest('action.until is required to snooze', 'action.until');
       return { type: 'snooze', until: spec.until };
+    case 'set_priority':
+      if (!spec.priority) throw ApiError.badRequest('action.priority is required to set the priority', 'action.priority');
+      return { type: 'set_priority', priority: spec.priority };
     default:
       return { type: spec.type };
   }

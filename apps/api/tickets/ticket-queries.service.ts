@@ -5,6 +5,8 @@ import { ApiError } from '../common/api-error.js';
 import { ORM } from '../tokens.js';
 import { assertTicketOfAccount } from './ticket-ids.js';
 import { PROFILE_AND_JOINED } from '../../../libs/profiles/profile-directory.js';
+import type { TicketPriority } from '../../../libs/domain/ticket.js';
+import { PRIORITY_RANK_SQL } from '../../../libs/persistence/priority-rank.js';
 
 export type TicketView = 'all' | 'mine' | 'unassigned';
 
@@ -12,6 +14,7 @@ export interface TicketFilters {
   view?: TicketView;
   status?: string[];
   channel?: string[];
+  priority?: string[];
   assigneeId?: string;
   tag?: string;
   createdFrom?: string;
@@ -25,7 +28,7 @@ export interface TicketFilters {
 }
 
 export interface TicketListRequest extends TicketFilters {
-  sort?: 'updatedAt' | 'createdAt';
+  sort?: 'updatedAt' | 'createdAt' | 'priority';
   order?: 'asc' | 'desc';
   cursor?: string;
   limit?: number;
@@ -39,6 +42,7 @@ export interface TicketSummary {
   /** The assignee has been deactivated: the ticket stays theirs until someone reassigns it. */
   assigneeDeactivated: boolean;
   tags: string[];
+  priority: TicketPriority;
   subject: string | null;
   customer: { name: string | null; phone: string | null; email: string | null; visitorId: string | null };
   /** The customer's profile (after joins), or null when the ticket has none. */
@@ -76,6 +80,7 @@ interface TicketRow {
   assignee_id: string | null;
   assignee_deactivated: boolean;
   tags: string[];
+  priority: TicketPriority;
   subject: string | null;
   customer_name: string | null;
   customer_phone: string | null;
@@ -117,6 +122,7 @@ function toSummary(row: TicketRow): TicketSummary {
     assigneeId: row.assignee_id,
     assigneeDeactivated: row.assignee_deactivated === true,
     tags: row.tags,
+    priority: row.priority,
     subject: row.subject,
     customer: { name: row.customer_name, phone: row.customer_phone, email: row.customer_email, visitorId: row.customer_visitor_id },
     profileId: row.current_profile_id,
@@ -131,21 +137,39 @@ function toSummary(row: TicketRow): TicketSummary {
   };
 }
 
-function encodeCursor(sortValue: string, id: string): string {
-  return Buffer.from(JSON.stringify([sortValue, id])).toString('base64url');
+type SortKey = { sql: string; type: 'timestamptz' | 'int' };
+
+/** Each sort as its ORDER BY keys, all in one direction; the ticket id always comes last, so the order is total. */
+const SORTS: Record<NonNullable<TicketListRequest['sort']>, SortKey[]> = {
+  updatedAt: [{ sql: 't.updated_at', type: 'timestamptz' }],
+  createdAt: [{ sql: 't.created_at', type: 'timestamptz' }],
+  priority: [
+    { sql: `(${PRIORITY_RANK_SQL('t.priority')})`, type: 'int' },
+    { sql: 't.updated_at', type: 'timestamptz' },
+  ],
+};
+
+/** A thread pages from the newest message back. */
+const MESSAGE_ORDER: SortKey[] = [{ sql: 'm.created_at', type: 'timestamptz' }];
+
+/** A cursor is the last row's sort keys and id, as strings (timestamps in ISO 8601). */
+function encodeCursor(values: string[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-function decodeCursor(cursor: string): [string, string] {
+function decodeCursor(cursor: string, keys: SortKey[], field = 'cursor'): string[] {
   try {
     const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(decoded) && decoded.length === 2 && decoded.every((part) => typeof part === 'string') && !Number.isNaN(Date.parse(decoded[0]))) {
-      return decoded as [string, string];
-    }
+    const fits = (value: unknown, key: SortKey | undefined) =>
+      typeof value === 'string' && (key === undefined || (key.type === 'int' ? /^\d{1,4}$/.test(value) : !Number.isNaN(Date.parse(value))));
+    if (Array.isArray(decoded) && decoded.length === keys.length + 1 && decoded.every((value, index) => fits(value, keys[index]))) return decoded as string[];
   } catch {
     // reported below
   }
-  throw ApiError.badRequest('cursor is not a cursor this API returned', 'cursor');
+  throw ApiError.badRequest(`${field} is not a cursor this API returned${field === 'cursor' ? ' for this sort' : ''}`, field);
 }
+
+const sortValue = (value: unknown, key: SortKey) => (key.type === 'timestamptz' ? new Date(value as Date).toISOString() : String(value));
 
 /** The text as a literal inside a LIKE pattern. */
 export function escapeLike(text: string): string {
@@ -173,6 +197,10 @@ function filterClause(accountId: string, userId: string, filters: TicketFilters)
   if (filters.channel?.length) {
     where.push(`t.channel IN (${filters.channel.map(() => '?').join(', ')})`);
     params.push(...filters.channel);
+  }
+  if (filters.priority?.length) {
+    where.push(`t.priority IN (${filters.priority.map(() => '?').join(', ')})`);
+    params.push(...filters.priority);
   }
   if (filters.assigneeId) {
     where.push('t.assignee_id = ?');
@@ -219,20 +247,21 @@ export class TicketQueriesService {
 
   async list(accountId: string, userId: string, request: TicketListRequest): Promise<{ tickets: TicketSummary[]; nextCursor: string | null }> {
     const { where, params } = filterClause(accountId, userId, request);
-    const sortColumn = request.sort === 'createdAt' ? 'created_at' : 'updated_at';
+    const keys = SORTS[request.sort ?? 'updatedAt'];
     const descending = (request.order ?? 'desc') === 'desc';
     if (request.cursor) {
-      const [sortValue, id] = decodeCursor(request.cursor);
-      where.push(`(t.${sortColumn}, t.id) ${descending ? '<' : '>'} (?::timestamptz, ?)`);
-      params.push(sortValue, id);
+      const values = decodeCursor(request.cursor, keys);
+      where.push(`(${keys.map((key) => key.sql).join(', ')}, t.id) ${descending ? '<' : '>'} (${keys.map((key) => `?::${key.type}`).join(', ')}, ?)`);
+      params.push(...values);
     }
     const limit = request.limit ?? 25;
     const direction = descending ? 'DESC' : 'ASC';
-    const rows = await this.orm.em.fork().execute<(TicketRow & { sort_value: Date })[]>(
-      `SELECT t.*, ${UNREAD_FOR_AGENT} AS unread, ${CURRENT_PROFILE} AS current_profile_id, ${ASSIGNEE_DEACTIVATED} AS assignee_deactivated, ${LAST_MESSAGE} AS last_message, t.${sortColumn} AS sort_value
+    const rows = await this.orm.em.fork().execute<(TicketRow & Record<`sort_${number}`, unknown>)[]>(
+      `SELECT t.*, ${UNREAD_FOR_AGENT} AS unread, ${CURRENT_PROFILE} AS current_profile_id, ${ASSIGNEE_DEACTIVATED} AS assignee_deactivated, ${LAST_MESSAGE} AS last_message,
+         ${keys.map((key, index) => `${key.sql} AS sort_${index}`).join(', ')}
        FROM tickets t LEFT JOIN ticket_reads r ON r.ticket_id = t.id AND r.user_id = ?
        WHERE ${where.join(' AND ')}
-       ORDER BY t.${sortColumn} ${direction}, t.id ${direction}
+       ORDER BY ${keys.map((key) => `${key.sql} ${direction}`).join(', ')}, t.id ${direction}
        LIMIT ${limit + 1}`,
       [userId, ...params],
     );
@@ -240,7 +269,7 @@ export class TicketQueriesService {
     const last = page.at(-1);
     return {
       tickets: page.map(toSummary),
-      nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.sort_value).toISOString(), last.id) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor([...keys.map((key, index) => sortValue(last[`sort_${index}`], key)), last.id]) : null,
     };
   }
 
@@ -263,7 +292,7 @@ export class TicketQueriesService {
     const params: unknown[] = [ticketId, accountId];
     let keyset = '';
     if (options.before) {
-      const [createdAt, id] = decodeCursor(options.before);
+      const [createdAt, id] = decodeCursor(options.before, MESSAGE_ORDER, 'before');
       keyset = 'AND (m.created_at, m.id) < (?::timestamptz, ?)';
       params.push(createdAt, id);
     }
@@ -295,7 +324,7 @@ export class TicketQueriesService {
         createdAt: iso(row.created_at)!,
         attribution: row.attributed_kind ? { kind: row.attributed_kind, sourceId: row.attributed_source_id!, sentAt: iso(row.attributed_sent_at)! } : null,
       })),
-      olderCursor: rows.length > limit && oldest ? encodeCursor(iso(oldest.created_at)!, oldest.id) : null,
+      olderCursor: rows.length > limit && oldest ? encodeCursor([iso(oldest.created_at)!, oldest.id]) : null,
     };
   }
 

@@ -15,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CHANNELS } from '../../../libs/domain/channel-policy.js';
-import { MAX_REPLY_LENGTH, TICKET_STATUSES } from '../../../libs/domain/ticket.js';
+import { MAX_REPLY_LENGTH, TICKET_PRIORITIES, TICKET_STATUSES, type TicketPriority } from '../../../libs/domain/ticket.js';
 import { IsDateTime } from '../common/date-time.validator.js';
 
 /** A query parameter written `a,b,c` as a list (empty parts dropped). */
@@ -32,6 +32,9 @@ export class TicketListQuery {
   @ApiPropertyOptional({ description: 'Comma-separated channels', example: 'email,sms' })
   @IsOptional() @Transform(commaList) @IsIn(CHANNELS, { each: true, message: `channel must be among ${CHANNELS.join(', ')}` }) channel?: string[];
 
+  @ApiPropertyOptional({ description: 'Comma-separated priorities', example: 'high,urgent' })
+  @IsOptional() @Transform(commaList) @IsIn(TICKET_PRIORITIES, { each: true, message: `priority must be among ${TICKET_PRIORITIES.join(', ')}` }) priority?: string[];
+
   @ApiPropertyOptional() @IsOptional() @IsString() assigneeId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() tag?: string;
   @ApiPropertyOptional({ description: 'The customer\'s profile' }) @IsOptional() @IsString() @MaxLength(100) profileId?: string;
@@ -40,7 +43,8 @@ export class TicketListQuery {
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsDateTime() updatedFrom?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsDateTime() updatedTo?: string;
   @ApiPropertyOptional({ description: 'Text in the subject or in any message' }) @IsOptional() @IsString() @MaxLength(200) q?: string;
-  @ApiPropertyOptional({ enum: ['updatedAt', 'createdAt'], default: 'updatedAt' }) @IsOptional() @IsIn(['updatedAt', 'createdAt']) sort?: 'updatedAt' | 'createdAt';
+  @ApiPropertyOptional({ enum: ['updatedAt', 'createdAt', 'priority'], default: 'updatedAt', description: 'priority: most urgent first (asc: least), then the last updated' })
+  @IsOptional() @IsIn(['updatedAt', 'createdAt', 'priority']) sort?: 'updatedAt' | 'createdAt' | 'priority';
   @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc' }) @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() cursor?: string;
   @ApiPropertyOptional({ default: 25, minimum: 1, maximum: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
@@ -64,6 +68,10 @@ export class TagsBody {
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(30) @IsString({ each: true }) remove?: string[];
 }
 
+export class PriorityBody {
+  @ApiProperty({ enum: TICKET_PRIORITIES }) @IsIn(TICKET_PRIORITIES, { message: `priority must be one of ${TICKET_PRIORITIES.join(', ')}` }) priority!: TicketPriority;
+}
+
 export class SnoozeBody {
   @ApiProperty({ format: 'date-time', description: 'When the ticket opens again; must be in the future' }) @IsDateTime() until!: string;
 }
@@ -72,7 +80,7 @@ export class ReplyBody {
   @ApiProperty({ maxLength: MAX_REPLY_LENGTH }) @IsString() @IsNotEmpty() @MaxLength(MAX_REPLY_LENGTH) body!: string;
 }
 
-export const BULK_ACTIONS = ['assign', 'unassign', 'tag', 'snooze', 'cancel_snooze', 'close', 'reopen', 'mark_read'] as const;
+export const BULK_ACTIONS = ['assign', 'unassign', 'tag', 'snooze', 'cancel_snooze', 'close', 'reopen', 'mark_read', 'set_priority'] as const;
 
 export class BulkActionSpec {
   @ApiProperty({ enum: BULK_ACTIONS }) @IsIn(BULK_ACTIONS) type!: (typeof BULK_ACTIONS)[number];
@@ -80,6 +88,7 @@ export class BulkActionSpec {
   @ApiPropertyOptional({ type: [String], description: 'for tag' }) @IsOptional() @IsArray() @IsString({ each: true }) add?: string[];
   @ApiPropertyOptional({ type: [String], description: 'for tag' }) @IsOptional() @IsArray() @IsString({ each: true }) remove?: string[];
   @ApiPropertyOptional({ format: 'date-time', description: 'for snooze' }) @IsOptional() @IsDateTime() until?: string;
+  @ApiPropertyOptional({ enum: TICKET_PRIORITIES, description: 'for set_priority' }) @IsOptional() @IsIn(TICKET_PRIORITIES) priority?: TicketPriority;
 }
 
 export class BulkActionBody {
@@ -107,6 +116,7 @@ export class TicketSummaryDto {
   @ApiProperty({ nullable: true, type: String }) assigneeId!: string | null;
   @ApiProperty({ description: 'The assignee has been deactivated (the ticket stays assigned until someone reassigns it)' }) assigneeDeactivated!: boolean;
   @ApiProperty({ type: [String] }) tags!: string[];
+  @ApiProperty({ enum: TICKET_PRIORITIES }) priority!: TicketPriority;
   @ApiProperty({ nullable: true, type: String }) subject!: string | null;
   @ApiProperty({ type: CustomerDto }) customer!: CustomerDto;
   @ApiProperty({ nullable: true, type: String, description: 'The customer\'s profile (GET /profiles/{profileId})' }) profileId!: string | null;
@@ -175,6 +185,7 @@ export class TicketStateDto {
   @ApiProperty({ nullable: true, type: String }) lastInboundMessageId!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The customer\'s profile as the ticket names it (absent on tickets from before profiles)' }) profileId?: string | null;
   @ApiPropertyOptional({ description: 'An agent chose the profile: messages no longer change it' }) profileChosenByAgent?: boolean;
+  @ApiPropertyOptional({ enum: TICKET_PRIORITIES, description: 'Absent on tickets carried from before priorities: normal' }) priority?: TicketPriority;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) closedAt!: string | null;

@@ -28,6 +28,7 @@ import {
   MessagePageQuery,
   ReplyBody,
   ReplyResultDto,
+  PriorityBody,
   SnoozeBody,
   TagsBody,
   TicketDetailDto,
@@ -123,6 +124,14 @@ export class TicketsController {
   @ActionResponses({ type: TicketStateDto })
   async tags(@CurrentPrincipal() principal: AgentPrincipal, @Param('ticketId') ticketId: string, @Body() body: TagsBody, @Res() res: Response, @Headers(IDEMPOTENCY_KEY_HEADER) key?: string) {
     await this.act(res, principal, ticketId, { type: 'tag', add: body.add ?? [], remove: body.remove ?? [] }, key);
+  }
+
+  @Post(':ticketId/priority')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Set the priority: low, normal (the default), high or urgent' })
+  @ActionResponses({ type: TicketStateDto })
+  async priority(@CurrentPrincipal() principal: AgentPrincipal, @Param('ticketId') ticketId: string, @Body() body: PriorityBody, @Res() res: Response, @Headers(IDEMPOTENCY_KEY_HEADER) key?: string) {
+    await this.act(res, principal, ticketId, { type: 'set_priority', priority: body.priority }, key);
   }
 
   @Post(':ticketId/snooze')

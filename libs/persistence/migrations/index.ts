@@ -15,6 +15,8 @@ import { Migration0014Shopify } from './0014-shopify.js';
 import { Migration0015PredictiveAnalytics } from './0015-predictive-analytics.js';
 import { Migration0016TeamAccess } from './0016-team-access.js';
 import { Migration0017LiveEvents } from './0017-live-events.js';
+import { Migration0018BusinessCalendars } from './0018-business-calendars.js';
+import { Migration0019TicketPriority } from './0019-ticket-priority.js';
 
 /** Every migration in order; listed explicitly so the same list works from TypeScript sources and compiled output. */
 export const MIGRATIONS = [
@@ -35,4 +37,6 @@ export const MIGRATIONS = [
   { name: '0015-predictive-analytics', class: Migration0015PredictiveAnalytics },
   { name: '0016-team-access', class: Migration0016TeamAccess },
   { name: '0017-live-events', class: Migration0017LiveEvents },
+  { name: '0018-business-calendars', class: Migration0018BusinessCalendars },
+  { name: '0019-ticket-priority', class: Migration0019TicketPriority },
 ];

@@ -4,6 +4,7 @@ import {
   MAX_REPLY_LENGTH,
   MAX_TAG_LENGTH,
   MAX_TAGS,
+  TICKET_PRIORITIES,
   TICKET_STATUSES,
   applyAgentAction,
   deliveryFailed,
@@ -12,6 +13,7 @@ import {
   msUntilSnoozeExpiry,
   newTicketState,
   normalizeTag,
+  priorityOf,
   receiveInboundMessage,
   ticketCreatedEvent,
   validateAgentAction,
@@ -92,6 +94,7 @@ describe('newTicketState', () => {
       lastAgentReplyAt: null,
       profileId: null,
       profileChosenByAgent: false,
+      priority: 'normal',
       messageCount: 0,
       createdAt: CREATED,
       updatedAt: CREATED,
@@ -943,5 +946,31 @@ describe('quarantined inbound messages', () => {
     const { state, events } = inboundMessageRejected(snoozed, { messageId: 'm-2', reason: 'SQLSTATE 08P01' }, T1);
     expect(state).toMatchObject({ status: 'snoozed', snoozedUntil: LATER, unreadSince: null, lastMessageId: 'm-2', lastInboundMessageId: null, messageCount: 2, version: 3 });
     expect(events).toEqual([{ type: 'message_rejected', at: T1, actorUserId: null, detail: { messageId: 'm-2', reason: 'SQLSTATE 08P01' } }]);
+  });
+});
+
+describe('priority', () => {
+  it('is normal for a new ticket and for a state carried from before priorities existed', () => {
+    expect(priorityOf(fresh())).toBe('normal');
+    const { priority: _dropped, ...carried } = fresh();
+    expect(priorityOf(carried as TicketState)).toBe('normal');
+  });
+
+  it('orders the priorities from least to most urgent', () => {
+    expect(TICKET_PRIORITIES).toEqual(['low', 'normal', 'high', 'urgent']);
+  });
+
+  it('is set by an agent with an event naming both priorities, and setting it again changes nothing', () => {
+    const raised = applyAgentAction(fresh(), { type: 'set_priority', priority: 'urgent' }, 'agent-1', T1);
+    expect(raised.state).toMatchObject({ priority: 'urgent', version: 1, updatedAt: T1 });
+    expect(raised.events).toEqual([{ type: 'priority_changed', at: T1, actorUserId: 'agent-1', detail: { priority: 'urgent', previousPriority: 'normal' } }]);
+    const again = applyAgentAction(raised.state, { type: 'set_priority', priority: 'urgent' }, 'agent-1', T2);
+    expect(again.events).toEqual([]);
+    expect(again.state).toBe(raised.state);
+  });
+
+  it('refuses a priority that does not exist', () => {
+    expect(validateAgentAction(fresh(), { type: 'set_priority', priority: 'critical' as never }, T1)).toBe('priority must be one of low, normal, high, urgent');
+    expect(validateAgentAction(fresh(), { type: 'set_priority', priority: 'high' }, T1)).toBeNull();
   });
 });

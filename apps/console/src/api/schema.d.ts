@@ -462,6 +462,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tickets/{ticketId}/priority": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set the priority: low, normal (the default), high or urgent */
+        post: operations["TicketsController_priority"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tickets/{ticketId}/snooze": {
         parameters: {
             query?: never;
@@ -1741,7 +1758,7 @@ export interface components {
         };
         BulkActionSpec: {
             /** @enum {string} */
-            type: "assign" | "unassign" | "tag" | "snooze" | "cancel_snooze" | "close" | "reopen" | "mark_read";
+            type: "assign" | "unassign" | "tag" | "snooze" | "cancel_snooze" | "close" | "reopen" | "mark_read" | "set_priority";
             /** @description for assign */
             assigneeId?: string;
             /** @description for tag */
@@ -1753,6 +1770,11 @@ export interface components {
              * @description for snooze
              */
             until?: string;
+            /**
+             * @description for set_priority
+             * @enum {string}
+             */
+            priority?: "low" | "normal" | "high" | "urgent";
         };
         BulkActionBody: {
             ticketIds: string[];
@@ -1780,6 +1802,11 @@ export interface components {
             profileId?: string | null;
             /** @description An agent chose the profile: messages no longer change it */
             profileChosenByAgent?: boolean;
+            /**
+             * @description Absent on tickets carried from before priorities: normal
+             * @enum {string}
+             */
+            priority?: "low" | "normal" | "high" | "urgent";
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1827,6 +1854,8 @@ export interface components {
             /** @description The assignee has been deactivated (the ticket stays assigned until someone reassigns it) */
             assigneeDeactivated: boolean;
             tags: string[];
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
             subject: string | null;
             customer: components["schemas"]["CustomerDto"];
             /** @description The customer's profile (GET /profiles/{profileId}) */
@@ -1907,6 +1936,10 @@ export interface components {
         TagsBody: {
             add?: string[];
             remove?: string[];
+        };
+        PriorityBody: {
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
         };
         SnoozeBody: {
             /**
@@ -2025,6 +2058,11 @@ export interface components {
              * @example email,sms
              */
             channel?: string[];
+            /**
+             * @description Comma-separated priorities
+             * @example high,urgent
+             */
+            priority?: string[];
             assigneeId?: string;
             tag?: string;
             /** @description The customer's profile */
@@ -4453,6 +4491,8 @@ export interface operations {
                 status?: string[];
                 /** @description Comma-separated channels */
                 channel?: string[];
+                /** @description Comma-separated priorities */
+                priority?: string[];
                 assigneeId?: string;
                 tag?: string;
                 /** @description The customer's profile */
@@ -4463,7 +4503,8 @@ export interface operations {
                 updatedTo?: string;
                 /** @description Text in the subject or in any message */
                 q?: string;
-                sort?: "updatedAt" | "createdAt";
+                /** @description priority: most urgent first (asc: least), then the last updated */
+                sort?: "updatedAt" | "createdAt" | "priority";
                 order?: "asc" | "desc";
                 /** @description nextCursor of the previous page */
                 cursor?: string;
@@ -4910,6 +4951,133 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TagsBody"];
+            };
+        };
+        responses: {
+            /** @description Applied: the ticket's new state */
+            200: {
+                headers: {
+                    /** @description The action id (read its outcome at GET /tickets/{ticketId}/actions/{actionId}) */
+                    "Action-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketStateDto"];
+                };
+            };
+            /** @description Accepted by the ticket, so it will be applied, but not finished in time: read the outcome at Location */
+            202: {
+                headers: {
+                    /** @description The action id (read its outcome at GET /tickets/{ticketId}/actions/{actionId}) */
+                    "Action-Id"?: string;
+                    /** @description The outcome URL */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionPendingDto"];
+                };
+            };
+            /** @description validation_failed: a parameter, header or body field is invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unauthenticated: no token or session, a malformed Authorization header, a token that is unknown, revoked or expired, or a session that has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description forbidden: this token may not call this route (an integration token on a user route, a user token on an integration route, or a role without the right); csrf_token_missing / csrf_token_mismatch: a cookie-authenticated POST, PUT, PATCH or DELETE without the right X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description No such ticket in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Refused by the ticket (action_refused, with the reason); nothing was applied */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description payload_too_large: the body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unsupported_media_type: the body is not of a content type this route takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description idempotency_key_reused: the key was used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description No worker accepted the action in time: it is not known to be applied; retrying with the same Idempotency-Key is safe */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    TicketsController_priority: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 characters, remembered 24 hours for you: a retry with the same key is the same action and gets its outcome; the same key with another request is refused (422) */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriorityBody"];
             };
         };
         responses: {
@@ -6650,7 +6818,8 @@ export interface operations {
     ViewsController_tickets: {
         parameters: {
             query?: {
-                sort?: "updatedAt" | "createdAt";
+                /** @description priority: most urgent first (asc: least), then the last updated */
+                sort?: "updatedAt" | "createdAt" | "priority";
                 order?: "asc" | "desc";
                 /** @description nextCursor of the previous page */
                 cursor?: string;

@@ -20,3 +20,7 @@ export function customerName(ticket: Pick<Ticket, 'customer' | 'channel'>): stri
 }
 
 export const CHANNEL_LABELS = { sms: 'SMS', email: 'Email', web_chat: 'Chat' } as const;
+
+/** Least urgent first, as the API ranks them. */
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const satisfies readonly Ticket['priority'][];
+export const PRIORITY_LABELS: Record<Ticket['priority'], string> = { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' };

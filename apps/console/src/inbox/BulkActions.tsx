@@ -2,11 +2,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, describeFailure, unwrap, type Schemas } from '../api/client';
 import { hrefOf } from '../app/router';
-import { useUsers } from '../common/people';
+import { PRIORITIES, PRIORITY_LABELS, useUsers } from '../common/people';
 import { SNOOZE_PRESETS } from '../common/snooze-presets';
 
 type BulkAction = Schemas['BulkActionSpec'];
-const ACTION_NAMES: Record<string, string> = { assign: 'Assign', tag: 'Tag', snooze: 'Snooze', close: 'Close', reopen: 'Reopen' };
+const ACTION_NAMES: Record<string, string> = { assign: 'Assign', tag: 'Tag', snooze: 'Snooze', close: 'Close', reopen: 'Reopen', set_priority: 'Priority' };
 
 /** Actions on the selected tickets (POST /tickets/bulk): each ticket answers for itself, and the answers are shown. */
 export function BulkActions({ ticketIds, labelOf, onDone }: { ticketIds: string[]; labelOf: (ticketId: string) => string; onDone: () => void }) {
@@ -77,6 +77,17 @@ export function BulkActions({ ticketIds, labelOf, onDone }: { ticketIds: string[
           {SNOOZE_PRESETS.map((preset) => (
             <option key={preset.id} value={preset.id}>
               {preset.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <span className="visually-hidden">Set the priority of the selected tickets</span>
+        <select value="" disabled={bulk.isPending} onChange={(event) => event.target.value && run({ type: 'set_priority', priority: event.target.value as (typeof PRIORITIES)[number] })}>
+          <option value="">Priority…</option>
+          {PRIORITIES.map((priority) => (
+            <option key={priority} value={priority}>
+              {PRIORITY_LABELS[priority]}
             </option>
           ))}
         </select>

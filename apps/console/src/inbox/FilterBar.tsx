@@ -1,5 +1,5 @@
 import { useEffect, useState, type RefObject } from 'react';
-import { CHANNEL_LABELS, useUsers } from '../common/people';
+import { CHANNEL_LABELS, PRIORITIES, PRIORITY_LABELS, useUsers } from '../common/people';
 import { CHANNELS, STATUSES, type ListFilters } from './filters';
 
 /** A date input's day (the agent's zone) as the instant it starts, and back. */
@@ -54,6 +54,15 @@ export function FilterBar({ filters, onChange, searchRef }: { filters: ListFilte
           </label>
         ))}
       </fieldset>
+      <fieldset>
+        <legend>Priority</legend>
+        {PRIORITIES.map((priority) => (
+          <label key={priority} className="chip">
+            <input type="checkbox" checked={filters.priority.includes(priority)} onChange={() => onChange({ ...filters, priority: toggle(filters.priority, priority) })} />
+            {PRIORITY_LABELS[priority]}
+          </label>
+        ))}
+      </fieldset>
       <label>
         Assignee
         <select value={filters.assigneeId ?? ''} onChange={(event) => onChange({ ...filters, assigneeId: event.target.value || undefined })}>
@@ -90,6 +99,7 @@ export function FilterBar({ filters, onChange, searchRef }: { filters: ListFilte
           <option value="updatedAt:asc">Least recently updated first</option>
           <option value="createdAt:desc">Newest first</option>
           <option value="createdAt:asc">Oldest first</option>
+          <option value="priority:desc">Most urgent first</option>
         </select>
       </label>
     </form>

@@ -1,7 +1,7 @@
 import { useLayoutEffect } from 'react';
 import type { Ticket } from '../api/client';
 import { hrefOf } from '../app/router';
-import { CHANNEL_LABELS, customerName, useUserName } from '../common/people';
+import { CHANNEL_LABELS, customerName, PRIORITY_LABELS, useUserName } from '../common/people';
 import { Time } from '../common/time';
 
 export const TICKET_LIST_RENDER_MEASURE = 'ticket-list-render';
@@ -30,6 +30,7 @@ export function TicketRows(props: {
           </th>
           <th scope="col">Customer</th>
           <th scope="col">Channel</th>
+          <th scope="col">Priority</th>
           <th scope="col">Status</th>
           <th scope="col">Assignee</th>
           <th scope="col">Tags</th>
@@ -58,6 +59,9 @@ export function TicketRows(props: {
                 )}
               </td>
               <td>{CHANNEL_LABELS[ticket.channel]}</td>
+              <td>
+                <span className={`priority priority-${ticket.priority}`}>{PRIORITY_LABELS[ticket.priority]}</span>
+              </td>
               <td>
                 <span className={`status status-${ticket.status}`}>{ticket.status}</span>
                 {ticket.status === 'snoozed' && ticket.snoozedUntil && (

@@ -5,12 +5,13 @@ export interface ListFilters {
   view: 'all' | 'mine' | 'unassigned';
   status: string[];
   channel: string[];
+  priority: string[];
   assigneeId?: string;
   tag?: string;
   createdFrom?: string;
   createdTo?: string;
   q?: string;
-  sort: 'updatedAt' | 'createdAt';
+  sort: 'updatedAt' | 'createdAt' | 'priority';
   order: 'asc' | 'desc';
 }
 
@@ -20,13 +21,14 @@ export const CHANNELS = ['sms', 'email', 'web_chat'] as const;
 export function initialFilters(source: { folder: ListFilters['view'] } | { view: Schemas['ViewDto'] }): ListFilters {
   if ('folder' in source) {
     // All tickets opens on the open ones, as its count does; the status filter shows the rest.
-    return { view: source.folder, status: source.folder === 'all' ? ['open'] : [], channel: [], sort: 'updatedAt', order: 'desc' };
+    return { view: source.folder, status: source.folder === 'all' ? ['open'] : [], channel: [], priority: [], sort: 'updatedAt', order: 'desc' };
   }
   const saved = source.view.filters;
   return {
     view: saved.view ?? 'all',
     status: saved.status ?? [],
     channel: saved.channel ?? [],
+    priority: saved.priority ?? [],
     assigneeId: saved.assigneeId,
     tag: saved.tag,
     createdFrom: saved.createdFrom,
@@ -43,6 +45,7 @@ export function toQuery(filters: ListFilters) {
     view: filters.view,
     status: filters.status.length ? filters.status : undefined,
     channel: filters.channel.length ? filters.channel : undefined,
+    priority: filters.priority.length ? filters.priority : undefined,
     assigneeId: filters.assigneeId || undefined,
     tag: filters.tag?.trim() || undefined,
     createdFrom: filters.createdFrom || undefined,

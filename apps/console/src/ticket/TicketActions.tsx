@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { describeFailure, type Ticket } from '../api/client';
 import { useMe } from '../auth/session';
-import { useUsers } from '../common/people';
+import { PRIORITIES, PRIORITY_LABELS, useUsers } from '../common/people';
 import { useShortcuts } from '../common/shortcuts';
 import { SNOOZE_PRESETS } from '../common/snooze-presets';
 import { agentTimeZone, formatExact, fromLocalInput, toLocalInput } from '../common/time';
@@ -50,6 +50,16 @@ export function TicketActions({ ticket }: { ticket: Ticket }) {
           Assign to me
         </button>
       )}
+      <label>
+        Priority
+        <select value={ticket.priority} disabled={action.isPending} onChange={(event) => action.mutate({ type: 'set_priority', priority: event.target.value as Ticket['priority'] })}>
+          {PRIORITIES.map((priority) => (
+            <option key={priority} value={priority}>
+              {PRIORITY_LABELS[priority]}
+            </option>
+          ))}
+        </select>
+      </label>
       <div className="tags" aria-label="Tags" role="group">
         {ticket.tags.map((tag) => (
           <span key={tag} className="tag">

@@ -10,7 +10,8 @@ export type TicketAction =
   | { type: 'cancel_snooze' }
   | { type: 'close' }
   | { type: 'reopen' }
-  | { type: 'mark_read' };
+  | { type: 'mark_read' }
+  | { type: 'set_priority'; priority: 'low' | 'normal' | 'high' | 'urgent' };
 
 function perform(ticketId: string, action: TicketAction) {
   const path = { ticketId };
@@ -31,6 +32,8 @@ function perform(ticketId: string, action: TicketAction) {
       return unwrap(api.POST('/tickets/{ticketId}/reopen', { params: { path } }));
     case 'mark_read':
       return unwrap(api.POST('/tickets/{ticketId}/read', { params: { path } }));
+    case 'set_priority':
+      return unwrap(api.POST('/tickets/{ticketId}/priority', { params: { path }, body: { priority: action.priority } }));
   }
 }
 
