@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../../libs/config/config.js';
 import type { Orm } from '../../libs/persistence/orm.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CalendarsModule } from './calendars/calendars.module.js';
 import { EmailModule } from './channels/email/email.module.js';
 import { SmsModule } from './channels/sms/sms.module.js';
 import { WebChatModule } from './channels/web-chat/web-chat.module.js';
@@ -15,6 +16,7 @@ import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { ShopifyModule } from './shopify/shopify.module.js';
+import { SlaModule } from './sla/sla.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from './tokens.js';
 
@@ -30,7 +32,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [RateLimitsModule, AuthModule, SettingsModule, TicketsModule, EmailModule, SmsModule, WebChatModule, ReportsModule, ShopifyModule, LiveModule],
+      imports: [RateLimitsModule, AuthModule, SettingsModule, TicketsModule, EmailModule, SmsModule, WebChatModule, ReportsModule, ShopifyModule, LiveModule, CalendarsModule, SlaModule],
       controllers: [HealthController, RoundTripController, MailboxController, ConsoleController],
       providers: [
         { provide: APP_CONFIG, useValue: dependencies.config },

@@ -17,6 +17,7 @@ import { Migration0016TeamAccess } from './0016-team-access.js';
 import { Migration0017LiveEvents } from './0017-live-events.js';
 import { Migration0018BusinessCalendars } from './0018-business-calendars.js';
 import { Migration0019TicketPriority } from './0019-ticket-priority.js';
+import { Migration0020SlaPolicies } from './0020-sla-policies.js';
 
 /** Every migration in order; listed explicitly so the same list works from TypeScript sources and compiled output. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   { name: '0017-live-events', class: Migration0017LiveEvents },
   { name: '0018-business-calendars', class: Migration0018BusinessCalendars },
   { name: '0019-ticket-priority', class: Migration0019TicketPriority },
+  { name: '0020-sla-policies', class: Migration0020SlaPolicies },
 ];

@@ -1325,6 +1325,139 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/business-calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's business-hours calendars, by name */
+        get: operations["BusinessCalendarsController_list"];
+        put?: never;
+        /**
+         * Create a calendar (owner, admin)
+         * @description A time zone, weekly hours (split shifts, 00:00–24:00 for a whole day) and holidays. 400 `validation_failed` names the field at fault: type errors as `weekly.0.windows`, the calendar's rules (times, order, overlap, zone, dates) as `weekly[0].windows[1].opens`.
+         */
+        post: operations["BusinessCalendarsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/business-calendars/{calendarId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One calendar */
+        get: operations["BusinessCalendarsController_get"];
+        /**
+         * Replace a calendar: name, zone, weekly hours and holidays (owner, admin)
+         * @description Holidays left out become []. 400 `validation_failed` names the field at fault: type errors as `weekly.0.windows`, the calendar's rules (times, order, overlap, zone, dates) as `weekly[0].windows[1].opens`.
+         */
+        put: operations["BusinessCalendarsController_replace"];
+        post?: never;
+        /** Delete a calendar (owner, admin) */
+        delete: operations["BusinessCalendarsController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/business-calendars/{calendarId}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check a calendar: when a target of durationMinutes of open time, started at from, falls due
+         * @description The computation the SLA clock makes: the clock starts at from, or at the next opening when from is outside hours, and counts only open time; local times skipped or repeated by a DST change are read as docs/service-levels.md says. dueAt is null when the open time does not fit within searchDays local days (a calendar with no open time at all).
+         */
+        get: operations["BusinessCalendarsController_preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sla-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's SLA policies, in order */
+        get: operations["SlaPoliciesController_list"];
+        put?: never;
+        /** Add a policy, last in the list (owner/admin) */
+        post: operations["SlaPoliciesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sla-policies/match": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which policy a ticket with these facts gets, and why not each one before it */
+        get: operations["SlaPoliciesController_match"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sla-policies/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Reorder the policies (owner/admin): `ids` lists every policy of the account once */
+        put: operations["SlaPoliciesController_reorder"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sla-policies/{policyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SlaPoliciesController_get"];
+        /** Replace a policy (owner/admin); it keeps its place in the list */
+        put: operations["SlaPoliciesController_replace"];
+        post?: never;
+        /** Delete a policy (owner/admin); the ones after it move up */
+        delete: operations["SlaPoliciesController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/profiles": {
         parameters: {
             query?: never;
@@ -2698,6 +2831,256 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        BusinessHoursWindowDto: {
+            /**
+             * @description "HH:MM", 24-hour, 00:00–23:59
+             * @example 09:00
+             */
+            opens: string;
+            /**
+             * @description "HH:MM" after opens, or "24:00" (end of the day); a window never runs past midnight
+             * @example 18:00
+             */
+            closes: string;
+        };
+        BusinessDayDto: {
+            /** @description 0 = Sunday … 6 = Saturday; each day at most once */
+            day: number;
+            /** @description In order, not overlapping (touching is fine); several for a split shift; 00:00–24:00 for the whole day; [] is closed */
+            windows: components["schemas"]["BusinessHoursWindowDto"][];
+        };
+        BusinessHolidayDto: {
+            /**
+             * @description YYYY-MM-DD, a date on the calendar's clocks; each date at most once
+             * @example 2026-12-25
+             */
+            date: string;
+            /** @example Christmas Day */
+            name?: string;
+            /**
+             * @description Closed all day (then no windows)
+             * @enum {boolean}
+             */
+            closed?: true;
+            /** @description Special hours replacing the weekly ones of that date (then no closed). In order, not overlapping (touching is fine); several for a split shift; 00:00–24:00 for the whole day */
+            windows?: components["schemas"]["BusinessHoursWindowDto"][];
+        };
+        BusinessCalendarDto: {
+            id: string;
+            name: string;
+            /** @example Europe/Paris */
+            timeZone: string;
+            weekly: components["schemas"]["BusinessDayDto"][];
+            holidays: components["schemas"]["BusinessHolidayDto"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        BusinessCalendarListDto: {
+            /** @description By name */
+            calendars: components["schemas"]["BusinessCalendarDto"][];
+        };
+        BusinessCalendarBody: {
+            /**
+             * @description Unique in the account, regardless of case; trimmed
+             * @example Paris office
+             */
+            name: string;
+            /**
+             * @description IANA time zone name
+             * @example Europe/Paris
+             */
+            timeZone: string;
+            /** @description The weekly hours; a day left out is closed */
+            weekly: components["schemas"]["BusinessDayDto"][];
+            /** @description Dates whose hours replace the weekly ones; default [] */
+            holidays?: components["schemas"]["BusinessHolidayDto"][];
+        };
+        BusinessCalendarPreviewDto: {
+            calendarId: string;
+            /** @example Europe/Paris */
+            timeZone: string;
+            /** Format: date-time */
+            from: string;
+            /**
+             * @description from on the calendar's clocks
+             * @example 2026-03-27T17:55:00.000+01:00
+             */
+            fromLocal: string;
+            /** @description Whether from is open time */
+            openAtFrom: boolean;
+            durationMinutes: number;
+            /**
+             * Format: date-time
+             * @description When the clock starts: from when it is open time, else the next opening; null when the calendar does not open within searchDays
+             */
+            startsAt: string | null;
+            /**
+             * @description startsAt, on the calendar's clocks (with its UTC offset)
+             * @example 2026-03-30T09:55:00.000+02:00
+             */
+            startsAtLocal: string | null;
+            /**
+             * Format: date-time
+             * @description When durationMinutes of open time have passed since from; null when they do not fit in searchDays
+             */
+            dueAt: string | null;
+            /**
+             * @description dueAt, on the calendar's clocks (with its UTC offset)
+             * @example 2026-03-30T09:55:00.000+02:00
+             */
+            dueAtLocal: string | null;
+            /** @description As asked; null when not asked */
+            warnAtPercent: number | null;
+            /**
+             * Format: date-time
+             * @description When warnAtPercent of the target has passed (rounded to the millisecond); null when not asked or not within searchDays
+             */
+            warnsAt: string | null;
+            /**
+             * @description warnsAt, on the calendar's clocks (with its UTC offset)
+             * @example 2026-03-30T09:55:00.000+02:00
+             */
+            warnsAtLocal: string | null;
+            /** @description Minutes of open time in [from, dueAt): durationMinutes again, computed the other way; null without dueAt */
+            businessMinutesBetween: number | null;
+            /** @description Minutes of clock time in [from, dueAt); null without dueAt */
+            clockMinutesBetween: number | null;
+            /**
+             * @description How many local days past from the search looks
+             * @example 1096
+             */
+            searchDays: number;
+        };
+        SlaConditionsDto: {
+            /** @description The ticket's channel is one of these */
+            channels?: ("web_chat" | "email" | "sms")[];
+            /** @description The ticket's priority is one of these */
+            priorities?: ("low" | "normal" | "high" | "urgent")[];
+            /** @description The ticket has every one of these. Tags of 1 to 50 characters, compared regardless of case */
+            tagsAll?: string[];
+            /** @description The ticket has at least one of these. Tags of 1 to 50 characters, compared regardless of case */
+            tagsAny?: string[];
+        };
+        SlaTargetDto: {
+            /**
+             * @description Whole minutes (at most a year), counted in the calendar when there is one
+             * @example 60
+             */
+            minutes: number;
+            /** @description A business-hours calendar of the account (GET /business-calendars); null = around the clock */
+            calendarId: string | null;
+        };
+        SlaTargetsDto: {
+            /** @description The first agent reply, from the ticket's creation; leave out for no such target (a policy has at least one) */
+            first_response?: components["schemas"]["SlaTargetDto"];
+            /** @description The next agent reply, from each customer message that follows an agent reply; leave out for no such target (a policy has at least one) */
+            next_response?: components["schemas"]["SlaTargetDto"];
+            /** @description The close, from the ticket's creation; leave out for no such target (a policy has at least one) */
+            resolution?: components["schemas"]["SlaTargetDto"];
+        };
+        SlaEscalationDto: {
+            /**
+             * @description notify {assignee, userIds, channels}; raise_priority {to}; reassign {userId}; add_tag {tag}
+             * @enum {string}
+             */
+            type: "notify" | "raise_priority" | "reassign" | "add_tag";
+            /** @description notify: alert the ticket's assignee, when it has one */
+            assignee?: boolean;
+            /** @description notify: active users of the account to alert as well (may be empty when assignee is true) */
+            userIds?: string[];
+            /** @description notify: in the console (in_app), by email, or both */
+            channels?: ("in_app" | "email")[];
+            /**
+             * @description raise_priority: the priority to raise the ticket to (a ticket already as urgent or more keeps its own)
+             * @enum {string}
+             */
+            to?: "low" | "normal" | "high" | "urgent";
+            /** @description reassign: an active inbox user of the account */
+            userId?: string;
+            /** @description add_tag: the tag to add (normalised like ticket tags) */
+            tag?: string;
+        };
+        SlaPolicyDto: {
+            id: string;
+            /** @description Place in the list, 0 first: the first enabled policy that matches applies */
+            position: number;
+            name: string;
+            enabled: boolean;
+            conditions: components["schemas"]["SlaConditionsDto"];
+            targets: components["schemas"]["SlaTargetsDto"];
+            pauseWhileSnoozed: boolean;
+            warnAtPercent: number;
+            onWarning: components["schemas"]["SlaEscalationDto"][];
+            onBreach: components["schemas"]["SlaEscalationDto"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SlaPolicyListDto: {
+            /** @description In order: the first enabled policy that matches applies */
+            policies: components["schemas"]["SlaPolicyDto"][];
+        };
+        SlaPolicyBody: {
+            /**
+             * @description Unique in the account, regardless of case; trimmed
+             * @example VIP email
+             */
+            name: string;
+            /**
+             * @description A disabled policy is skipped when choosing
+             * @default true
+             */
+            enabled: boolean;
+            /** @description Default {} (every ticket) */
+            conditions?: components["schemas"]["SlaConditionsDto"];
+            targets: components["schemas"]["SlaTargetsDto"];
+            /**
+             * @description Snoozed time does not count towards the targets
+             * @default false
+             */
+            pauseWhileSnoozed: boolean;
+            /**
+             * @description The warning comes when this share of a target has gone by
+             * @default 80
+             */
+            warnAtPercent: number;
+            /** @description On the warning. At most one notify, one raise_priority and one reassign; each tag once. Default [] */
+            onWarning?: components["schemas"]["SlaEscalationDto"][];
+            /** @description On the breach. At most one notify, one raise_priority and one reassign; each tag once. Default [] */
+            onBreach?: components["schemas"]["SlaEscalationDto"][];
+        };
+        SlaMatchTicketDto: {
+            /** @enum {string} */
+            channel: "web_chat" | "email" | "sms";
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
+            /** @description Normalised like ticket tags */
+            tags: string[];
+        };
+        SlaPolicyVerdictDto: {
+            policyId: string;
+            name: string;
+            position: number;
+            /** @description This policy applies */
+            matched: boolean;
+            /** @description Why it does not: "disabled", or each condition that fails; [] for the one that applies */
+            reasons: string[];
+        };
+        SlaMatchDto: {
+            /** @description The ticket facts as matched */
+            ticket: components["schemas"]["SlaMatchTicketDto"];
+            /** @description The policy that applies; null when none does */
+            policy: components["schemas"]["SlaPolicyDto"] | null;
+            /** @description Each policy in order up to the one that applies (all of them when none does) */
+            verdicts: components["schemas"]["SlaPolicyVerdictDto"][];
+        };
+        SlaPolicyOrderBody: {
+            /** @description Every policy id of the account, each once, in the new order */
+            ids: string[];
         };
         ProfileDto: {
             id: string;
@@ -9474,6 +9857,964 @@ export interface operations {
             };
             /** @description forbidden: this token may not call this route (an integration token on a user route, a user token on an integration route, or a role without the right); csrf_token_missing / csrf_token_mismatch: a cookie-authenticated POST, PUT, PATCH or DELETE without the right X-CSRF-Token */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    BusinessCalendarsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessCalendarListDto"];
+                };
+            };
+            /** @description unauthenticated: no token or session, a malformed Authorization header, a token that is unknown, revoked or expired, or a session that has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description forbidden: this token may not call this route (an integration token on a user route, a user token on an integration route, or a role without the right); csrf_token_missing / csrf_token_mismatch: a cookie-authenticated POST, PUT, PATCH or DELETE without the right X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    BusinessCalendarsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BusinessCalendarBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessCalendarDto"];
+                };
+            };
+            /** @description validation_failed: a parameter, header or body field is invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unauthenticated: no token or session, a malformed Authorization header, a token that is unknown, revoked or expired, or a session that has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description forbidden: this token may not call this route (an integration token on a user route, a user token on an integration route, or a role without the right); csrf_token_missing / csrf_token_mismatch: a cookie-authenticated POST, PUT, PATCH or DELETE without the right X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description name_taken: another calendar of the account has this name (regardless of case); `field` is name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description payload_too_large: the body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unsupported_media_type: the body is not of a content type this route takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    BusinessCalendarsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendarId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessCalendarDto"];
+                };
+            };
+            /** @description validation_failed: a parameter, header or body field is invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unauthenticated: no token or session, a malformed Authorization header, a token that is unknown, revoked or expired, or a session that has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description forbidden: this token may not call this route (an integration token on a user route, a user token on an integration route, or a role without the right); csrf_token_missing / csrf_token_mismatch: a cookie-authenticated POST, PUT, PATCH or DELETE without the right X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description not_found: nothing of that id in the caller's account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    BusinessCalendarsController_replace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendarId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BusinessCalendarBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessCalendarDto"];
+                };
+            };
+            /** @description validation_failed: a parameter, header or body field is invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unauthenticated: no token or session, a malformed Authorization header, a token that is unknown, revoked or expired, or a session that has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description forbidden: this token may not call this route (an integration token on a user route, a user token on an integration route, or a role without the right); csrf_token_missing / csrf_token_mismatch: a cookie-authenticated POST, PUT, PATCH or DELETE without the right X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description not_found: nothing of that id in the caller's account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description name_taken: another calendar of the account has this name (regardless of case); `field` is name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description payload_too_large: the body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unsupported_media_type: the body is not of a content type this route takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    BusinessCalendarsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendarId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description validation_failed: a parameter, header or body field is invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unauthenticated: no token or session, a malformed Authorization header, a token that is unknown, revoked or expired, or a session that has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description forbidden: this token may not call this route (an integration token on a user route, a user token on an integration route, or a role without the right); csrf_token_missing / csrf_token_mismatch: a cookie-authenticated POST, PUT, PATCH or DELETE without the right X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description not_found: nothing of that id in the caller's account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    BusinessCalendarsController_preview: {
+        parameters: {
+            query: {
+                /** @description When the clock would start (a ticket's creation); default: now */
+                from?: string;
+                /** @description A target in minutes of open time */
+                durationMinutes: number;
+                /** @description Also compute the warning at this share of the target */
+                warnAtPercent?: number;
+            };
+            header?: never;
+            path: {
+                calendarId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessCalendarPreviewDto"];
+                };
+            };
+            /** @description validation_failed: a parameter, header or body field is invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unauthenticated: no token or session, a malformed Authorization header, a token that is unknown, revoked or expired, or a session that has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description forbidden: this token may not call this route (an integration token on a user route, a user token on an integration route, or a role without the right); csrf_token_missing / csrf_token_mismatch: a cookie-authenticated POST, PUT, PATCH or DELETE without the right X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description not_found: nothing of that id in the caller's account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    SlaPoliciesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyListDto"];
+                };
+            };
+            /** @description unauthenticated: no token or session, a malformed Authorization header, a token that is unknown, revoked or expired, or a session that has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description forbidden: this token may not call this route (an integration token on a user route, a user token on an integration route, or a role without the right); csrf_token_missing / csrf_token_mismatch: a cookie-authenticated POST, PUT, PATCH or DELETE without the right X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    SlaPoliciesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaPolicyBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyDto"];
+                };
+            };
+            /** @description validation_failed: `field` names the problem, e.g. `targets.first_response.minutes`, `onBreach[0].to`, `targets.resolution.calendarId` (no such calendar in the account), `onBreach[1].userId` (no such active inbox user) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unauthenticated: no token or session, a malformed Authorization header, a token that is unknown, revoked or expired, or a session that has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description forbidden: only owners and admins change SLA policies */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description name_taken: another policy of the account has this name (regardless of case) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description payload_too_large: the body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unsupported_media_type: the body is not of a content type this route takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    SlaPoliciesController_match: {
+        parameters: {
+            query: {
+                /** @description The ticket's channel */
+                channel: "web_chat" | "email" | "sms";
+                /** @description The ticket's priority */
+                priority?: "low" | "normal" | "high" | "urgent";
+                /** @description The ticket's tags, comma-separated */
+                tags?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaMatchDto"];
+                };
+            };
+            /** @description validation_failed: a parameter, header or body field is invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unauthenticated: no token or session, a malformed Authorization header, a token that is unknown, revoked or expired, or a session that has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description forbidden: this token may not call this route (an integration token on a user route, a user token on an integration route, or a role without the right); csrf_token_missing / csrf_token_mismatch: a cookie-authenticated POST, PUT, PATCH or DELETE without the right X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    SlaPoliciesController_reorder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaPolicyOrderBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyListDto"];
+                };
+            };
+            /** @description validation_failed, field `ids`: an id that is not the account's, listed twice, or a policy left out */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unauthenticated: no token or session, a malformed Authorization header, a token that is unknown, revoked or expired, or a session that has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description forbidden: only owners and admins change SLA policies */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description payload_too_large: the body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unsupported_media_type: the body is not of a content type this route takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    SlaPoliciesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyDto"];
+                };
+            };
+            /** @description validation_failed: a parameter, header or body field is invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unauthenticated: no token or session, a malformed Authorization header, a token that is unknown, revoked or expired, or a session that has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description forbidden: this token may not call this route (an integration token on a user route, a user token on an integration route, or a role without the right); csrf_token_missing / csrf_token_mismatch: a cookie-authenticated POST, PUT, PATCH or DELETE without the right X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description not_found: nothing of that id in the caller's account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    SlaPoliciesController_replace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaPolicyBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyDto"];
+                };
+            };
+            /** @description validation_failed: `field` names the problem, e.g. `targets.first_response.minutes`, `onBreach[0].to`, `targets.resolution.calendarId` (no such calendar in the account), `onBreach[1].userId` (no such active inbox user) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unauthenticated: no token or session, a malformed Authorization header, a token that is unknown, revoked or expired, or a session that has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description forbidden: only owners and admins change SLA policies */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description not_found: nothing of that id in the caller's account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description name_taken: another policy of the account has this name (regardless of case) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description payload_too_large: the body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unsupported_media_type: the body is not of a content type this route takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    SlaPoliciesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description validation_failed: a parameter, header or body field is invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unauthenticated: no token or session, a malformed Authorization header, a token that is unknown, revoked or expired, or a session that has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description forbidden: only owners and admins change SLA policies */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description not_found: nothing of that id in the caller's account */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
