@@ -130,7 +130,7 @@ export class BusinessCalendarPreviewDto {
   @ApiProperty({ ...INSTANT('When durationMinutes of open time have passed since from; null when they do not fit in searchDays') }) dueAt!: string | null;
   @ApiProperty({ ...LOCAL('dueAt') }) dueAtLocal!: string | null;
   @ApiProperty({ nullable: true, type: 'integer', description: 'As asked; null when not asked' }) warnAtPercent!: number | null;
-  @ApiProperty({ ...INSTANT('When warnAtPercent of the target has passed (rounded to the millisecond); null when not asked or not within searchDays') })
+  @ApiProperty({ ...INSTANT('When warnAtPercent of the target has passed (rounded down to the second, as SLA policies warn); null when not asked or not within searchDays') })
   warnsAt!: string | null;
   @ApiProperty({ ...LOCAL('warnsAt') }) warnsAtLocal!: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'Minutes of open time in [from, dueAt): durationMinutes again, computed the other way; null without dueAt' })

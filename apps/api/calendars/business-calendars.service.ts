@@ -9,6 +9,7 @@ import {
   type BusinessCalendarInput,
   type StoredBusinessCalendar,
 } from '../../../libs/calendars/business-calendar-store.js';
+import { warnAfterMs } from '../../../libs/domain/sla-policies.js';
 import {
   BUSINESS_CALENDAR_SEARCH_DAYS,
   addBusinessTime,
@@ -65,7 +66,8 @@ export class BusinessCalendarsService {
     const durationMs = durationMinutes * MS_PER_MINUTE;
     const startsAt = nextOpening(calendar, from);
     const dueAt = addBusinessTime(calendar, from, durationMs);
-    const warnsAt = warnAtPercent === null ? null : addBusinessTime(calendar, from, Math.round((durationMs * warnAtPercent) / 100));
+    // The SLA clock's own rule (warnAfterMs), so a preview shows the warning a policy would give.
+    const warnsAt = warnAtPercent === null ? null : addBusinessTime(calendar, from, warnAfterMs({ minutes: durationMinutes }, warnAtPercent));
     const local = (instant: Date | null) => (instant ? toCalendarLocalIso(calendar, instant) : null);
     return {
       calendarId: calendar.id,

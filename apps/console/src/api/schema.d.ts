@@ -2936,7 +2936,7 @@ export interface components {
             warnAtPercent: number | null;
             /**
              * Format: date-time
-             * @description When warnAtPercent of the target has passed (rounded to the millisecond); null when not asked or not within searchDays
+             * @description When warnAtPercent of the target has passed (rounded down to the second, as SLA policies warn); null when not asked or not within searchDays
              */
             warnsAt: string | null;
             /**
