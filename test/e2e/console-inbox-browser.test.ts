@@ -108,6 +108,28 @@ if (skipped) process.stderr.write(`console browser tests skipped: ${skipped}\n`)
     await firstRow.filter({ hasText: 'Urgent Texter' }).waitFor();
   });
 
+  it('saves the current filters as a custom view with its count in the navigation, and deletes it', async () => {
+    await page.getByRole('navigation', { name: 'Inbox' }).getByRole('link', { name: /All tickets/ }).click();
+    await page.getByRole('heading', { name: 'All tickets' }).waitFor();
+    await page.getByRole('group', { name: 'Priority' }).getByLabel('Urgent').check();
+    await row('Urgent Texter').waitFor();
+    await page.getByRole('button', { name: 'Save as view' }).click();
+    await page.getByLabel('View name').fill('Urgent now');
+    await page.getByRole('button', { name: 'Save view' }).click();
+    await page.getByRole('heading', { name: 'Urgent now' }).waitFor();
+    const navigation = page.getByRole('navigation', { name: 'Inbox' });
+    await navigation.getByRole('link', { name: /Urgent now/ }).getByText('1', { exact: true }).waitFor();
+    await row('Urgent Texter').waitFor();
+    const saved = ((await call('GET', '/views', brand.tokens.support)).body.views as { name: string; filters: Record<string, unknown> }[]).find((view) => view.name === 'Urgent now');
+    expect(saved?.filters).toMatchObject({ view: 'all', status: ['open'], priority: ['urgent'] });
+
+    await page.getByRole('button', { name: 'Delete view' }).click();
+    await page.getByRole('group', { name: 'Delete view' }).getByRole('button', { name: 'Yes, delete' }).click();
+    await page.getByRole('heading', { name: 'My Inbox' }).waitFor();
+    await navigation.getByRole('link', { name: /Urgent now/ }).waitFor({ state: 'detached' });
+    expect(((await call('GET', '/views', brand.tokens.support)).body.views as { name: string }[]).map((view) => view.name)).not.toContain('Urgent now');
+  });
+
   it('catches up after an API restart: a ticket that arrived while the API was down appears without a reload', async () => {
     await page.getByRole('navigation', { name: 'Inbox' }).getByRole('link', { name: /Unassigned/ }).click();
     await page.getByRole('heading', { name: 'Unassigned' }).waitFor();

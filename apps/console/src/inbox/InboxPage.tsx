@@ -1,5 +1,5 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, describeFailure, unwrap, type Schemas } from '../api/client';
 import { hrefOf } from '../app/router';
 import { customerName } from '../common/people';
@@ -30,10 +30,40 @@ export function InboxPage({ source }: { source: ListSource }) {
       </section>
     );
   }
-  return <TicketList title={view.name} initial={initialFilters({ view })} />;
+  return <TicketList title={view.name} initial={initialFilters({ view })} actions={<DeleteView view={view} />} />;
 }
 
-function TicketList({ title, initial }: { title: string; initial: ListFilters }) {
+/** A view's owner deletes it (an owner or admin also the shared ones; the API decides and says why not). */
+function DeleteView({ view }: { view: Schemas['ViewDto'] }) {
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const remove = useMutation({
+    mutationFn: () => unwrap(api.DELETE('/views/{viewId}', { params: { path: { viewId: view.id } } })),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ['views'] });
+      void queryClient.invalidateQueries({ queryKey: ['folders'] });
+      window.location.hash = hrefOf({ page: 'inbox', folder: 'mine' });
+    },
+  });
+  if (!confirming) return <button onClick={() => setConfirming(true)}>Delete view</button>;
+  return (
+    <span role="group" aria-label="Delete view">
+      Delete the view "{view.name}"{view.shared ? ' for everyone' : ''}?{' '}
+      <button className="danger" onClick={() => remove.mutate()} disabled={remove.isPending}>
+        Yes, delete
+      </button>{' '}
+      <button onClick={() => setConfirming(false)}>Cancel</button>
+      {remove.isError && (
+        <span role="alert" className="error">
+          {' '}
+          {describeFailure(remove.error)}
+        </span>
+      )}
+    </span>
+  );
+}
+
+function TicketList({ title, initial, actions }: { title: string; initial: ListFilters; actions?: ReactNode }) {
   const [filters, setFilters] = useState(initial);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [cursorIndex, setCursorIndex] = useState(0);
@@ -80,7 +110,10 @@ function TicketList({ title, initial }: { title: string; initial: ListFilters })
     <section className="inbox" aria-labelledby="list-title">
       <header className="list-header">
         <h1 id="list-title">{title}</h1>
-        <SaveView filters={filters} />
+        <div className="list-actions">
+          {actions}
+          <SaveView filters={filters} />
+        </div>
       </header>
       <FilterBar filters={filters} onChange={(next) => { setFilters(next); setSelected(new Set()); setCursorIndex(0); }} searchRef={searchRef} />
       {selected.size > 0 && (
