@@ -1,7 +1,9 @@
 import { hrefOf, type Route, type SettingsSection } from '../app/router';
+import { CalendarsSettings } from './CalendarsSettings';
 import { EmailSettings } from './EmailSettings';
 import { GeneralSettings } from './GeneralSettings';
 import { ShopifySettings } from './ShopifySettings';
+import { SlaPoliciesSettings } from './SlaPoliciesSettings';
 import { SmsSettings } from './SmsSettings';
 import { TeamSettings } from './TeamSettings';
 import { TokensSettings } from './TokensSettings';
@@ -15,6 +17,8 @@ const SECTIONS: { id: SettingsSection; label: string }[] = [
   { id: 'shopify', label: 'Shopify' },
   { id: 'team', label: 'Team' },
   { id: 'tokens', label: 'Tokens' },
+  { id: 'calendars', label: 'Business hours' },
+  { id: 'sla', label: 'SLA policies' },
 ];
 
 export function SettingsPage({ section }: { section: SettingsSection; navigate: (route: Route) => void }) {
@@ -35,6 +39,8 @@ export function SettingsPage({ section }: { section: SettingsSection; navigate: 
       {section === 'shopify' && <ShopifySettings />}
       {section === 'team' && <TeamSettings />}
       {section === 'tokens' && <TokensSettings />}
+      {section === 'calendars' && <CalendarsSettings />}
+      {section === 'sla' && <SlaPoliciesSettings />}
     </section>
   );
 }
