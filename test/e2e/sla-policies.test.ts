@@ -226,6 +226,16 @@ describe('SLA policies over HTTP (service levels, SPEC §12): CRUD, order, match
     const foreignCalendar = await newCalendar(other);
     const withCalendar = await create({ targets: { first_response: { minutes: 60, calendarId }, resolution: { minutes: 600, calendarId: null } } });
     expect(withCalendar.targets).toEqual({ first_response: { minutes: 60, calendarId }, resolution: { minutes: 600, calendarId: null } });
+    // A calendar a policy counts in cannot go away under it; once no policy names it, it can.
+    const inUse = await owner('DELETE', `/business-calendars/${calendarId}`);
+    expect(inUse.status).toBe(409);
+    expect(inUse.body).toMatchObject({ error: 'calendar_in_use' });
+    expect((inUse.body as { message: string }).message).toContain(`"${withCalendar.name}"`);
+    const spare = await newCalendar(brand);
+    const onSpare = await create({ targets: { resolution: { minutes: 600, calendarId: spare } } });
+    expect((await owner('DELETE', `/business-calendars/${spare}`)).status).toBe(409);
+    expect((await owner('DELETE', `/sla-policies/${onSpare.id}`)).status).toBe(204);
+    expect((await owner('DELETE', `/business-calendars/${spare}`)).status).toBe(204);
     for (const [kind, id] of [['first_response', foreignCalendar], ['resolution', 'no-such-calendar']] as const) {
       const refused = await owner('POST', '/sla-policies', body({ targets: { first_response: { minutes: 60, calendarId }, [kind]: { minutes: 60, calendarId: id } } }));
       expect(refused.status).toBe(400);

@@ -69,6 +69,7 @@ export class BusinessCalendarsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a calendar (owner, admin)' })
   @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiConflictResponse({ type: ApiErrorBody, description: 'calendar_in_use: SLA policies count targets in it (the message names them); change them first' })
   async remove(@CurrentPrincipal() principal: AgentPrincipal, @Param('calendarId') calendarId: string): Promise<void> {
     assertManager(principal);
     const deleted = await this.calendars.remove(principal.accountId, calendarId);

@@ -56,7 +56,17 @@ export class BusinessCalendarsService {
   }
 
   /** 404; the deleted calendar. */
+  /** A calendar an SLA policy counts a target in stays until the policies no longer name it (409 calendar_in_use). */
   async remove(accountId: string, calendarId: string): Promise<StoredBusinessCalendar> {
+    const users = await this.orm.em.fork().execute<{ name: string }[]>(
+      `SELECT name FROM sla_policies p
+       WHERE p.account_id = ? AND EXISTS (SELECT 1 FROM jsonb_each(p.targets) AS target WHERE target.value->>'calendarId' = ?)
+       ORDER BY position`,
+      [accountId, calendarId],
+    );
+    if (users.length > 0) {
+      throw ApiError.conflict('calendar_in_use', `SLA policies count their targets in this calendar: ${users.map((user) => `"${user.name}"`).join(', ')}; change them first`);
+    }
     return found(calendarId, await deleteBusinessCalendar(this.orm, accountId, calendarId));
   }
 

@@ -10234,6 +10234,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
+            /** @description calendar_in_use: SLA policies count targets in it (the message names them); change them first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
             /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
             503: {
                 headers: {
