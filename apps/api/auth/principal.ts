@@ -1,6 +1,7 @@
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import type { Role } from '../../../libs/domain/access.js';
+import { canManageAccount, type Role } from '../../../libs/domain/access.js';
+import { ApiError } from '../common/api-error.js';
 import { RateLimited } from '../rate-limits/rate-limited.decorator.js';
 
 /** The user behind a user token. */
@@ -53,3 +54,8 @@ export const CurrentPrincipal = createParamDecorator((_data: unknown, context: E
   if (!principal) throw new Error('@CurrentPrincipal() used on a route that was not authenticated (is it @Public()?)');
   return principal;
 });
+
+/** Owners and admins only (libs/domain/access.ts): anyone else gets 403 naming their role and what it may not do. */
+export function requireAccountManager(principal: AgentPrincipal, action: string): void {
+  if (!canManageAccount(principal.user.role)) throw ApiError.forbidden(`role ${principal.user.role} may not ${action}`);
+}

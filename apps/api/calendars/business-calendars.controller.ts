@@ -3,9 +3,8 @@ import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentRes
 import { AuditLog } from '../../../libs/accounts/audit-log.js';
 import type { BusinessCalendarInput, StoredBusinessCalendar } from '../../../libs/calendars/business-calendar-store.js';
 import type { BusinessHoliday } from '../../../libs/calendars/business-calendar.js';
-import { canManageAccount } from '../../../libs/domain/access.js';
-import { CurrentPrincipal, type AgentPrincipal } from '../auth/principal.js';
-import { ApiError, ApiErrorBody } from '../common/api-error.js';
+import { CurrentPrincipal, requireAccountManager, type AgentPrincipal } from '../auth/principal.js';
+import { ApiErrorBody } from '../common/api-error.js';
 import {
   BusinessCalendarBody,
   BusinessCalendarDto,
@@ -41,7 +40,7 @@ export class BusinessCalendarsController {
   @ApiCreatedResponse({ type: BusinessCalendarDto })
   @ApiConflictResponse(NAME_TAKEN)
   async create(@CurrentPrincipal() principal: AgentPrincipal, @Body() body: BusinessCalendarBody): Promise<BusinessCalendarDto> {
-    assertManager(principal);
+    requireAccountManager(principal, 'change business calendars');
     const created = await this.calendars.create(principal.accountId, calendarInput(body));
     await this.audit.recordSettingsChange(principal.accountId, principal.user.id, section(created), {}, snapshot(created));
     return created;
@@ -59,7 +58,7 @@ export class BusinessCalendarsController {
   @ApiOkResponse({ type: BusinessCalendarDto })
   @ApiConflictResponse(NAME_TAKEN)
   async replace(@CurrentPrincipal() principal: AgentPrincipal, @Param('calendarId') calendarId: string, @Body() body: BusinessCalendarBody): Promise<BusinessCalendarDto> {
-    assertManager(principal);
+    requireAccountManager(principal, 'change business calendars');
     const { before, after } = await this.calendars.replace(principal.accountId, calendarId, calendarInput(body));
     await this.audit.recordSettingsChange(principal.accountId, principal.user.id, section(after), snapshot(before), snapshot(after));
     return after;
@@ -71,7 +70,7 @@ export class BusinessCalendarsController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiConflictResponse({ type: ApiErrorBody, description: 'calendar_in_use: SLA policies count targets in it (the message names them); change them first' })
   async remove(@CurrentPrincipal() principal: AgentPrincipal, @Param('calendarId') calendarId: string): Promise<void> {
-    assertManager(principal);
+    requireAccountManager(principal, 'change business calendars');
     const deleted = await this.calendars.remove(principal.accountId, calendarId);
     await this.audit.recordSettingsChange(principal.accountId, principal.user.id, section(deleted), snapshot(deleted), {});
   }
@@ -89,10 +88,6 @@ export class BusinessCalendarsController {
     const from = query.from === undefined ? new Date() : new Date(query.from);
     return this.calendars.preview(principal.accountId, calendarId, from, query.durationMinutes, query.warnAtPercent ?? null);
   }
-}
-
-function assertManager(principal: AgentPrincipal): void {
-  if (!canManageAccount(principal.user.role)) throw ApiError.forbidden(`role ${principal.user.role} may not change business calendars`);
 }
 
 /** A plain calendar with only the keys that were sent, so validateBusinessCalendar sees what the client meant. */

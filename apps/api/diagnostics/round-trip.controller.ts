@@ -7,8 +7,7 @@ import { RoundTrip } from '../../../libs/persistence/entities/index.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
 import type { RoundTripInput, RoundTripResult } from '../../../libs/temporal/contracts/round-trip.js';
 import { roundTripWorkflowId, WORKFLOW_TYPES } from '../../../libs/temporal/workflow-ids.js';
-import { canManageAccount } from '../../../libs/domain/access.js';
-import { CurrentPrincipal, type AgentPrincipal } from '../auth/principal.js';
+import { CurrentPrincipal, requireAccountManager, type AgentPrincipal } from '../auth/principal.js';
 import { ApiError, ApiErrorBody } from '../common/api-error.js';
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from '../tokens.js';
 
@@ -37,7 +36,7 @@ export class RoundTripController {
   @ApiCreatedResponse({ type: RoundTripReport })
   @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: 'No worker answered in time' })
   async roundTrip(@CurrentPrincipal() principal: AgentPrincipal): Promise<RoundTripReport> {
-    if (!canManageAccount(principal.user.role)) throw ApiError.forbidden(`role ${principal.user.role} may not run diagnostics; ask an owner or admin`);
+    requireAccountManager(principal, 'run diagnostics; ask an owner or admin');
     const input: RoundTripInput = { roundTripId: randomUUID(), requestedAt: new Date().toISOString() };
     const handle = await this.temporal.workflow.start(WORKFLOW_TYPES.roundTrip, {
       workflowId: roundTripWorkflowId(input.roundTripId),

@@ -3,10 +3,10 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from
 import type { Orm } from '../../../libs/persistence/orm.js';
 import { CurrentPrincipal, type AgentPrincipal } from '../auth/principal.js';
 import { ApiError } from '../common/api-error.js';
-import { AccountSettingsService } from '../settings/account-settings.service.js';
 import { TicketQueriesService } from '../tickets/ticket-queries.service.js';
 import { UnreadCountDto } from '../tickets/ticket.dto.js';
 import { SavedViewsService } from '../views/saved-views.service.js';
+import { UnreadBadgeService } from './unread-badge.service.js';
 import { ORM } from '../tokens.js';
 
 class NotificationDto {
@@ -54,7 +54,7 @@ export class InboxController {
   constructor(
     @Inject(ORM) private readonly orm: Orm,
     private readonly queries: TicketQueriesService,
-    private readonly settings: AccountSettingsService,
+    private readonly unread: UnreadBadgeService,
     private readonly views: SavedViewsService,
   ) {}
 
@@ -80,9 +80,7 @@ export class InboxController {
   @ApiOperation({ summary: 'The unread badge: tickets in My Inbox or Unassigned with inbound messages I have not read' })
   @ApiOkResponse({ type: UnreadCountDto })
   async unreadCount(@CurrentPrincipal() principal: AgentPrincipal): Promise<UnreadCountDto> {
-    const { unreadNotificationEnabled } = await this.settings.get(principal.accountId);
-    if (!unreadNotificationEnabled) return { enabled: false, count: null };
-    return { enabled: true, count: await this.queries.unreadCount(principal.accountId, principal.user.id) };
+    return this.unread.of(principal.accountId, principal.user.id);
   }
 
   @Get('notifications')

@@ -5,8 +5,7 @@ import { createLogger } from '../../../libs/logger/logger.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
 import type { AgentPrincipal } from '../auth/principal.js';
 import { ApiError } from '../common/api-error.js';
-import { AccountSettingsService } from '../settings/account-settings.service.js';
-import { TicketQueriesService } from '../tickets/ticket-queries.service.js';
+import { UnreadBadgeService, type UnreadBadge } from '../inbox/unread-badge.service.js';
 import { APP_CONFIG, ORM } from '../tokens.js';
 import { AccountHub, LiveEventStore, type LiveEvent, type LiveSink } from './account-hub.js';
 import { LiveEventsListener } from './live-events.listener.js';
@@ -25,12 +24,6 @@ const CLIENT_RETRY_MS = 2000;
 
 const UNAVAILABLE_MESSAGE = 'the database is not reachable right now (restarting?); the stream is safe to retry (with Last-Event-ID it resumes)';
 
-/** GET /me/unread-count's answer. */
-interface UnreadCount {
-  enabled: boolean;
-  count: number | null;
-}
-
 /** One open GET /me/stream: buffers the hub's events until its catch-up is written, then writes them live. */
 class LiveStream implements LiveSink {
   /** Events from the hub while the catch-up runs; null once live. */
@@ -46,7 +39,7 @@ class LiveStream implements LiveSink {
   constructor(
     readonly principal: AgentPrincipal,
     private readonly response: Response,
-    private readonly unread: () => Promise<UnreadCount>,
+    private readonly unread: () => Promise<UnreadBadge>,
     private readonly onEnd: (stream: LiveStream) => void,
   ) {}
 
@@ -60,7 +53,7 @@ class LiveStream implements LiveSink {
   }
 
   /** Headers, `retry:`, what the catch-up decided, the unread badge; then the buffered events and live ones. */
-  begin(start: { resetTo?: bigint; idOnly?: bigint; replay?: readonly LiveEvent[]; sentUpTo: bigint }, unread: UnreadCount): void {
+  begin(start: { resetTo?: bigint; idOnly?: bigint; replay?: readonly LiveEvent[]; sentUpTo: bigint }, unread: UnreadBadge): void {
     const response = this.response;
     this.begun = true;
     response.status(200);
@@ -122,7 +115,7 @@ class LiveStream implements LiveSink {
   }
 
   /** `unread` carries no id: it is computed, not replayed; written when it changed. */
-  private writeUnread(unread: UnreadCount): void {
+  private writeUnread(unread: UnreadBadge): void {
     const data = JSON.stringify({ count: unread.count, enabled: unread.enabled });
     if (data === this.lastUnread) return;
     this.lastUnread = data;
@@ -154,8 +147,7 @@ export class LiveStreamsService implements OnApplicationBootstrap, OnModuleDestr
   constructor(
     @Inject(ORM) orm: Orm,
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly queries: TicketQueriesService,
-    private readonly settings: AccountSettingsService,
+    private readonly unreadBadge: UnreadBadgeService,
   ) {
     this.store = new LiveEventStore(orm);
     // The ORM's own URL (which the start-up took from DATABASE_URL or the embedded PostgreSQL), so both reach one database.
@@ -199,11 +191,11 @@ export class LiveStreamsService implements OnApplicationBootstrap, OnModuleDestr
   async open(principal: AgentPrincipal, lastEventId: bigint | undefined, request: Request, response: Response): Promise<void> {
     if (this.closing) throw ApiError.unavailable('the API is shutting down; reconnect (with Last-Event-ID it resumes)');
     if (!(await this.listener.ready(LISTENER_READY_TIMEOUT_MS))) throw ApiError.unavailable(UNAVAILABLE_MESSAGE);
-    const unread = () => this.unreadCount(principal);
+    const unread = () => this.unreadBadge.of(principal.accountId, principal.user.id);
     const stream = new LiveStream(principal, response, unread, (ended) => this.leave(ended));
     const hub = await this.join(stream);
     let start: Parameters<LiveStream['begin']>[0];
-    let unreadNow: UnreadCount;
+    let unreadNow: UnreadBadge;
     try {
       const { maxId, purgedThrough } = await this.store.position(principal.accountId);
       // Where the account is: past its last event and past everything housekeeping deleted (no event of this
@@ -236,12 +228,6 @@ export class LiveStreamsService implements OnApplicationBootstrap, OnModuleDestr
     response.on('error', () => stream.end());
     stream.begin(start, unreadNow);
     log.debug('live events: stream opened', { accountId: principal.accountId, hubSubscribers: hub.subscribers.size });
-  }
-
-  private async unreadCount(principal: AgentPrincipal): Promise<UnreadCount> {
-    const { unreadNotificationEnabled } = await this.settings.get(principal.accountId);
-    if (!unreadNotificationEnabled) return { enabled: false, count: null };
-    return { enabled: true, count: await this.queries.unreadCount(principal.accountId, principal.user.id) };
   }
 
   private async join(stream: LiveStream): Promise<AccountHub> {

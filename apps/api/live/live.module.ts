@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
-import { TicketQueriesService } from '../tickets/ticket-queries.service.js';
+import { TicketsModule } from '../tickets/tickets.module.js';
 import { LiveController } from './live.controller.js';
 import { LiveStreamsService } from './live-streams.service.js';
 
 /** GET /me/stream: live updates fed by PostgreSQL LISTEN/NOTIFY (docs/architecture.md, "Live updates"). */
 @Module({
+  // The tickets' UnreadBadgeService: the stream's `unread` is GET /me/unread-count's answer.
+  imports: [TicketsModule],
   controllers: [LiveController],
-  // TicketQueriesService (stateless) for the unread count, which the stream computes exactly as GET /me/unread-count.
-  providers: [LiveStreamsService, TicketQueriesService],
+  providers: [LiveStreamsService],
 })
 export class LiveModule {}

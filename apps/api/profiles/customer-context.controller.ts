@@ -1,9 +1,7 @@
 import { Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { canManageAccount } from '../../../libs/domain/access.js';
-import { CurrentPrincipal, type AgentPrincipal } from '../auth/principal.js';
-import { ApiError } from '../common/api-error.js';
+import { CurrentPrincipal, requireAccountManager, type AgentPrincipal } from '../auth/principal.js';
 import { PredictionsService } from './predictions.service.js';
 import { PredictionModelDto, ProfilePredictionsDto, RefitResultDto, TicketOverviewDto } from './profile.dto.js';
 import { ProfilesService } from './profiles.service.js';
@@ -46,7 +44,7 @@ export class CustomerContextController {
   @ApiOkResponse({ type: RefitResultDto, description: 'Finished within the API\'s wait' })
   @ApiAcceptedResponse({ type: RefitResultDto, description: 'Still running' })
   async refit(@CurrentPrincipal() principal: AgentPrincipal, @Res() res: Response): Promise<void> {
-    if (!canManageAccount(principal.user.role)) throw ApiError.forbidden(`role ${principal.user.role} may not refit the models; ask an owner or admin`);
+    requireAccountManager(principal, 'refit the models; ask an owner or admin');
     const outcome = await this.predictions.refit(principal.accountId);
     res.status(outcome.status === 'finished' ? 200 : 202).json(outcome);
   }

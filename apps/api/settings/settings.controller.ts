@@ -2,10 +2,9 @@ import { Body, Controller, Get, Inject, Patch } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean } from 'class-validator';
 import { AuditLog } from '../../../libs/accounts/audit-log.js';
-import { canManageAccount } from '../../../libs/domain/access.js';
 import type { AccountSettings } from '../../../libs/domain/account-settings.js';
-import { CurrentPrincipal, type AgentPrincipal } from '../auth/principal.js';
-import { ApiError, ApiErrorBody } from '../common/api-error.js';
+import { CurrentPrincipal, requireAccountManager, type AgentPrincipal } from '../auth/principal.js';
+import { ApiErrorBody } from '../common/api-error.js';
 import { AccountSettingsService } from './account-settings.service.js';
 import { Omittable } from './settings-validation.js';
 
@@ -39,7 +38,7 @@ export class SettingsController {
   @ApiBadRequestResponse({ type: ApiErrorBody, description: 'A value of the wrong type, or null; `field` names it' })
   @ApiForbiddenResponse({ type: ApiErrorBody, description: 'Only owners and admins change settings' })
   async update(@CurrentPrincipal() principal: AgentPrincipal, @Body() body: AccountSettingsPatch): Promise<AccountSettingsDto> {
-    if (!canManageAccount(principal.user.role)) throw ApiError.forbidden(`role ${principal.user.role} may not change account settings`);
+    requireAccountManager(principal, 'change account settings');
     const changes: Partial<Pick<AccountSettings, 'unreadNotificationEnabled'>> = {};
     if (body.unreadNotificationEnabled !== undefined) changes.unreadNotificationEnabled = body.unreadNotificationEnabled;
     const before = general(await this.settings.get(principal.accountId));

@@ -2,12 +2,11 @@ import { Body, Controller, Delete, Get, Inject, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditLog } from '../../../libs/accounts/audit-log.js';
 import type { AppConfig } from '../../../libs/config/config.js';
-import { canManageAccount } from '../../../libs/domain/access.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
 import { secretBoxFrom, SecretBoxError, type SecretBox } from '../../../libs/secrets/secret-box.js';
 import { SHOPIFY_DEFAULT_API_VERSION } from '../../../libs/shopify/shopify-admin.js';
 import { deleteShopifyConnection, findShopifyConnection, saveShopifyConnection, shopifyWebhookPath } from '../../../libs/shopify/shopify-connections.js';
-import { CurrentPrincipal, type AgentPrincipal } from '../auth/principal.js';
+import { CurrentPrincipal, requireAccountManager, type AgentPrincipal } from '../auth/principal.js';
 import { ApiError, ApiErrorBody } from '../common/api-error.js';
 import { APP_CONFIG, ORM } from '../tokens.js';
 import { ShopifyConnectionBody, ShopifyConnectionDto } from './shopify.dto.js';
@@ -40,7 +39,7 @@ export class ShopifySettingsController {
   @ApiBadRequestResponse({ type: ApiErrorBody })
   @ApiForbiddenResponse({ type: ApiErrorBody })
   async connect(@CurrentPrincipal() principal: AgentPrincipal, @Body() body: ShopifyConnectionBody): Promise<ShopifyConnectionDto> {
-    assertManager(principal);
+    requireAccountManager(principal, 'change account settings');
     const shopDomain = body.shopDomain.trim().toLowerCase();
     if (!SHOP_DOMAIN.test(shopDomain)) throw ApiError.badRequest('shopDomain must be the shop\'s <shop>.myshopify.com domain', 'shopDomain');
     const apiVersion = body.apiVersion ?? SHOPIFY_DEFAULT_API_VERSION;
@@ -68,7 +67,7 @@ export class ShopifySettingsController {
   @ApiOkResponse({ type: ShopifyConnectionDto })
   @ApiForbiddenResponse({ type: ApiErrorBody })
   async disconnect(@CurrentPrincipal() principal: AgentPrincipal): Promise<ShopifyConnectionDto> {
-    assertManager(principal);
+    requireAccountManager(principal, 'change account settings');
     await deleteShopifyConnection(this.orm, principal.accountId);
     return this.dto(principal.accountId, null, null);
   }
@@ -88,6 +87,3 @@ export class ShopifySettingsController {
   }
 }
 
-function assertManager(principal: AgentPrincipal): void {
-  if (!canManageAccount(principal.user.role)) throw ApiError.forbidden(`role ${principal.user.role} may not change account settings`);
-}

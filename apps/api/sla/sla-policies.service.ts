@@ -3,7 +3,6 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditLog } from '../../../libs/accounts/audit-log.js';
-import { canManageAccount } from '../../../libs/domain/access.js';
 import {
   explainSlaPolicySelection,
   normalizeSlaPolicy,
@@ -21,7 +20,7 @@ import {
 } from '../../../libs/domain/sla-policies.js';
 import { normalizeTag } from '../../../libs/domain/ticket.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
-import type { AgentPrincipal } from '../auth/principal.js';
+import { requireAccountManager, type AgentPrincipal } from '../auth/principal.js';
 import { ApiError } from '../common/api-error.js';
 import { ORM } from '../tokens.js';
 
@@ -107,7 +106,7 @@ export class SlaPoliciesService {
 
   /** A new policy, last in the list. */
   async create(principal: AgentPrincipal, input: SlaPolicyInput): Promise<StoredSlaPolicy> {
-    assertManager(principal);
+    requireAccountManager(principal, 'change SLA policies; ask an owner or admin');
     const definition = await this.checked(principal.accountId, input);
     const created = await this.write(principal.accountId, definition.name, async (em) => {
       const [row] = await em.execute<PolicyRow[]>(
@@ -124,7 +123,7 @@ export class SlaPoliciesService {
 
   /** Replaces every field but the id and the place in the list. */
   async replace(principal: AgentPrincipal, policyId: string, input: SlaPolicyInput): Promise<StoredSlaPolicy> {
-    assertManager(principal);
+    requireAccountManager(principal, 'change SLA policies; ask an owner or admin');
     const before = await this.find(principal.accountId, policyId);
     const definition = await this.checked(principal.accountId, input);
     const after = await this.write(principal.accountId, definition.name, async (em) => {
@@ -143,7 +142,7 @@ export class SlaPoliciesService {
 
   /** Deletes the policy; the ones after it move up. */
   async remove(principal: AgentPrincipal, policyId: string): Promise<void> {
-    assertManager(principal);
+    requireAccountManager(principal, 'change SLA policies; ask an owner or admin');
     const removed = await this.write(principal.accountId, null, async (em) => {
       const [row] = await em.execute<PolicyRow[]>(`DELETE FROM sla_policies WHERE id = ? AND account_id = ? RETURNING ${COLUMNS}`, [policyId, principal.accountId]);
       if (!row) throw ApiError.notFound(`SLA policy ${policyId} not found`);
@@ -155,7 +154,7 @@ export class SlaPoliciesService {
 
   /** The new order: `ids` must list every policy of the account exactly once (else 400 `ids`). */
   async reorder(principal: AgentPrincipal, ids: string[]): Promise<StoredSlaPolicy[]> {
-    assertManager(principal);
+    requireAccountManager(principal, 'change SLA policies; ask an owner or admin');
     const { before, after } = await this.write(principal.accountId, null, async (em) => {
       const current = await listIn(em, principal.accountId);
       const known = new Set(current.map((policy) => policy.id));
@@ -249,6 +248,3 @@ function definitionParams(definition: SlaPolicyDefinition): unknown[] {
   ];
 }
 
-function assertManager(principal: AgentPrincipal): void {
-  if (!canManageAccount(principal.user.role)) throw ApiError.forbidden(`role ${principal.user.role} may not change SLA policies; ask an owner or admin`);
-}

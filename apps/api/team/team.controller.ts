@@ -2,8 +2,7 @@ import { Body, Controller, Get, HttpStatus, Inject, Param, Patch, Post, Query } 
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditLog } from '../../../libs/accounts/audit-log.js';
 import { TeamAccessService, type TeamMember } from '../../../libs/accounts/team-access.service.js';
-import { canManageAccount } from '../../../libs/domain/access.js';
-import { CurrentPrincipal, type AgentPrincipal } from '../auth/principal.js';
+import { CurrentPrincipal, requireAccountManager, type AgentPrincipal } from '../auth/principal.js';
 import { ApiError, ApiErrorBody } from '../common/api-error.js';
 import { asApiErrors } from './team-errors.js';
 import { TeamMailer } from './team-mailer.js';
@@ -14,7 +13,7 @@ export function teamMemberDto(member: TeamMember): TeamMemberDto {
 }
 
 export function assertTeamManager(principal: AgentPrincipal): void {
-  if (!canManageAccount(principal.user.role)) throw ApiError.forbidden(`role ${principal.user.role} may not manage the team`);
+  requireAccountManager(principal, 'manage the team');
 }
 
 const actorOf = (principal: AgentPrincipal) => ({ accountId: principal.accountId, userId: principal.user.id, role: principal.user.role });

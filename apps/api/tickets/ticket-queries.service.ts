@@ -114,6 +114,12 @@ const LAST_MESSAGE = `(SELECT jsonb_build_object('direction', m.direction, 'prev
 
 const UNREAD_FOR_AGENT = `(t.last_inbound_at IS NOT NULL AND (r.read_at IS NULL OR r.read_at < t.last_inbound_at))`;
 
+/** The tickets with this agent's read marker (the one parameter: the agent's user id), as summaries read them. */
+const TICKETS_AS_READ_BY_AGENT = 'tickets t LEFT JOIN ticket_reads r ON r.ticket_id = t.id AND r.user_id = ?';
+
+/** What toSummary reads from TICKETS_AS_READ_BY_AGENT. */
+const SUMMARY_COLUMNS = `t.*, ${UNREAD_FOR_AGENT} AS unread, ${CURRENT_PROFILE} AS current_profile_id, ${ASSIGNEE_DEACTIVATED} AS assignee_deactivated, ${LAST_MESSAGE} AS last_message`;
+
 function toSummary(row: TicketRow): TicketSummary {
   return {
     id: row.id,
@@ -257,9 +263,8 @@ export class TicketQueriesService {
     const limit = request.limit ?? 25;
     const direction = descending ? 'DESC' : 'ASC';
     const rows = await this.orm.em.fork().execute<(TicketRow & Record<`sort_${number}`, unknown>)[]>(
-      `SELECT t.*, ${UNREAD_FOR_AGENT} AS unread, ${CURRENT_PROFILE} AS current_profile_id, ${ASSIGNEE_DEACTIVATED} AS assignee_deactivated, ${LAST_MESSAGE} AS last_message,
-         ${keys.map((key, index) => `${key.sql} AS sort_${index}`).join(', ')}
-       FROM tickets t LEFT JOIN ticket_reads r ON r.ticket_id = t.id AND r.user_id = ?
+      `SELECT ${SUMMARY_COLUMNS}, ${keys.map((key, index) => `${key.sql} AS sort_${index}`).join(', ')}
+       FROM ${TICKETS_AS_READ_BY_AGENT}
        WHERE ${where.join(' AND ')}
        ORDER BY ${keys.map((key) => `${key.sql} ${direction}`).join(', ')}, t.id ${direction}
        LIMIT ${limit + 1}`,
@@ -276,8 +281,8 @@ export class TicketQueriesService {
   async get(accountId: string, userId: string, ticketId: string): Promise<TicketSummary> {
     assertTicketOfAccount(ticketId, accountId);
     const [row] = await this.orm.em.fork().execute<TicketRow[]>(
-      `SELECT t.*, ${UNREAD_FOR_AGENT} AS unread, ${CURRENT_PROFILE} AS current_profile_id, ${ASSIGNEE_DEACTIVATED} AS assignee_deactivated, ${LAST_MESSAGE} AS last_message
-       FROM tickets t LEFT JOIN ticket_reads r ON r.ticket_id = t.id AND r.user_id = ?
+      `SELECT ${SUMMARY_COLUMNS}
+       FROM ${TICKETS_AS_READ_BY_AGENT}
        WHERE t.id = ? AND t.account_id = ?`,
       [userId, ticketId, accountId],
     );
@@ -351,7 +356,7 @@ export class TicketQueriesService {
   async unreadCount(accountId: string, userId: string): Promise<number> {
     const [row] = await this.orm.em.fork().execute<{ count: string }[]>(
       `SELECT count(*) AS count
-       FROM tickets t LEFT JOIN ticket_reads r ON r.ticket_id = t.id AND r.user_id = ?
+       FROM ${TICKETS_AS_READ_BY_AGENT}
        WHERE t.account_id = ? AND t.status = 'open' AND (t.assignee_id = ? OR t.assignee_id IS NULL) AND ${UNREAD_FOR_AGENT}`,
       [userId, accountId, userId],
     );

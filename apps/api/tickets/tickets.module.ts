@@ -4,6 +4,7 @@ import type { AppConfig } from '../../../libs/config/config.js';
 import { InboundIngestion } from '../../../libs/ingestion/inbound-ingestion.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
 import { InboxController } from '../inbox/inbox.controller.js';
+import { UnreadBadgeService } from '../inbox/unread-badge.service.js';
 import { ProfilesModule } from '../profiles/profiles.module.js';
 import { IntegrationController } from '../integration/integration.controller.js';
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from '../tokens.js';
@@ -23,6 +24,7 @@ import { TicketsController } from './tickets.controller.js';
   providers: [
     TicketQueriesService,
     SavedViewsService,
+    UnreadBadgeService,
     IdempotencyKeysService,
     TicketActionsService,
     {
@@ -32,6 +34,6 @@ import { TicketsController } from './tickets.controller.js';
       useFactory: (config: AppConfig, orm: Orm, temporal: Client) => new InboundIngestion({ config, orm, temporal }),
     },
   ],
-  exports: [InboundIngestion, TicketActionsService],
+  exports: [InboundIngestion, TicketActionsService, UnreadBadgeService],
 })
 export class TicketsModule {}

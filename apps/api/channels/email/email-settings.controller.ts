@@ -2,11 +2,10 @@ import { Body, Controller, Get, Inject, Patch } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsEmail, IsString, MaxLength } from 'class-validator';
 import { AuditLog } from '../../../../libs/accounts/audit-log.js';
-import { canManageAccount } from '../../../../libs/domain/access.js';
 import type { EmailSettings } from '../../../../libs/domain/account-settings.js';
 import { accountForRecipient } from '../../../../libs/email/email-settings.js';
 import type { Orm } from '../../../../libs/persistence/orm.js';
-import { CurrentPrincipal, type AgentPrincipal } from '../../auth/principal.js';
+import { CurrentPrincipal, requireAccountManager, type AgentPrincipal } from '../../auth/principal.js';
 import { ApiError, ApiErrorBody } from '../../common/api-error.js';
 import { AccountSettingsService } from '../../settings/account-settings.service.js';
 import { Omittable, OmittableOrNull } from '../../settings/settings-validation.js';
@@ -73,7 +72,7 @@ export class EmailSettingsController {
   @ApiForbiddenResponse({ type: ApiErrorBody })
   @ApiConflictResponse({ type: ApiErrorBody, description: 'An address already belongs to another account' })
   async update(@CurrentPrincipal() principal: AgentPrincipal, @Body() body: EmailSettingsPatch): Promise<EmailSettingsDto> {
-    if (!canManageAccount(principal.user.role)) throw ApiError.forbidden(`role ${principal.user.role} may not change account settings`);
+    requireAccountManager(principal, 'change account settings');
     const changes: Partial<EmailSettings> = {};
     for (const key of ['supportAddresses', 'forwardingAddresses'] as const) {
       const addresses = body[key];

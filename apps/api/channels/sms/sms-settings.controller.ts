@@ -4,7 +4,6 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsObject, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { AuditLog } from '../../../../libs/accounts/audit-log.js';
 import type { AppConfig } from '../../../../libs/config/config.js';
-import { canManageAccount } from '../../../../libs/domain/access.js';
 import { MAX_ATTRIBUTION_WINDOW_HOURS, SMS_AUTO_RESPONDER_AUDIENCES, type SmsSettings } from '../../../../libs/domain/account-settings.js';
 import { validateAutoResponderTemplate, type SmsAutoResponderAudience } from '../../../../libs/domain/auto-responder.js';
 import { validateInboxSmsNumber } from '../../../../libs/domain/phone.js';
@@ -12,7 +11,7 @@ import { normaliseSmsKeywordText } from '../../../../libs/domain/sms-keywords.js
 import type { Orm } from '../../../../libs/persistence/orm.js';
 import { secretBoxFrom, SecretBoxError, type SecretBox } from '../../../../libs/secrets/secret-box.js';
 import { findSmsConnection, saveSmsChannel, smsWebhookPaths } from '../../../../libs/sms/sms-channels.js';
-import { CurrentPrincipal, type AgentPrincipal } from '../../auth/principal.js';
+import { CurrentPrincipal, requireAccountManager, type AgentPrincipal } from '../../auth/principal.js';
 import { ApiError, ApiErrorBody } from '../../common/api-error.js';
 import { AccountSettingsService } from '../../settings/account-settings.service.js';
 import { IsNotBlank, Omittable, OmittableOrNull } from '../../settings/settings-validation.js';
@@ -144,7 +143,7 @@ export class SmsSettingsController {
   @ApiBadRequestResponse({ type: ApiErrorBody })
   @ApiForbiddenResponse({ type: ApiErrorBody })
   async update(@CurrentPrincipal() principal: AgentPrincipal, @Body() body: SmsSettingsPatch): Promise<SmsSettingsDto> {
-    assertManager(principal);
+    requireAccountManager(principal, 'change account settings');
     const current = (await this.settings.get(principal.accountId)).sms;
     const changes: Partial<SmsSettings> = {};
     for (const key of ['optOutKeywords', 'optInKeywords', 'helpKeywords'] as const) {
@@ -184,7 +183,7 @@ export class SmsSettingsController {
   @ApiOkResponse({ type: TwilioConnectionDto })
   @ApiBadRequestResponse({ type: ApiErrorBody, description: 'e.g. an alphanumeric sender ID, which cannot receive texts' })
   async connect(@CurrentPrincipal() principal: AgentPrincipal, @Body() body: TwilioConnectionBody): Promise<TwilioConnectionDto> {
-    assertManager(principal);
+    requireAccountManager(principal, 'change account settings');
     const number = validateInboxSmsNumber(body.inboxNumber);
     if (!number.ok) throw ApiError.badRequest(`inboxNumber: ${number.message}`, 'inboxNumber');
     const before = await findSmsConnection(this.orm, principal.accountId);
@@ -217,6 +216,3 @@ export class SmsSettingsController {
   }
 }
 
-function assertManager(principal: AgentPrincipal): void {
-  if (!canManageAccount(principal.user.role)) throw ApiError.forbidden(`role ${principal.user.role} may not change account settings`);
-}

@@ -3,10 +3,9 @@ import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiP
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, Equals, IsArray, IsEmail, IsInt, IsObject, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { AuditLog } from '../../../../libs/accounts/audit-log.js';
-import { canManageAccount } from '../../../../libs/domain/access.js';
 import { MAX_VISITOR_TOKEN_TTL_HOURS, type WebChatSettings } from '../../../../libs/domain/account-settings.js';
 import { validateOfficeHours, type DayOfWeek, type OfficeHours, type OfficeHoursException } from '../../../../libs/domain/office-hours.js';
-import { CurrentPrincipal, type AgentPrincipal } from '../../auth/principal.js';
+import { CurrentPrincipal, requireAccountManager, type AgentPrincipal } from '../../auth/principal.js';
 import { ApiError, ApiErrorBody } from '../../common/api-error.js';
 import { AccountSettingsService } from '../../settings/account-settings.service.js';
 import { Omittable, OmittableOrNull } from '../../settings/settings-validation.js';
@@ -130,7 +129,7 @@ export class WebChatAgentController {
   @ApiOkResponse({ type: WebChatSettingsDto })
   @ApiBadRequestResponse({ type: ApiErrorBody })
   async update(@CurrentPrincipal() principal: AgentPrincipal, @Body() body: WebChatSettingsPatch): Promise<WebChatSettingsDto> {
-    if (!canManageAccount(principal.user.role)) throw ApiError.forbidden(`role ${principal.user.role} may not change account settings`);
+    requireAccountManager(principal, 'change account settings');
     const changes: Partial<WebChatSettings> = {};
     if (body.officeHours !== undefined) {
       if (body.officeHours !== null) {
