@@ -1,15 +1,12 @@
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createAccountWithUsers, type TestAccount } from '../support/accounts.js';
+import { CHROMIUM, chromiumAvailable, launchChromium } from '../support/console-browser.js';
 import { eventually } from '../support/eventually.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
-/** Debian's chromium (scripts/setup.sh installs it when it can); playwright-core drives it, no browser download. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const chromiumAvailable = existsSync(CHROMIUM);
 if (!chromiumAvailable) process.stderr.write(`web-chat browser test skipped: no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`);
 
 (chromiumAvailable ? describe : describe.skip)('web chat widget in a real browser', () => {
@@ -30,10 +27,7 @@ if (!chromiumAvailable) process.stderr.write(`web-chat browser test skipped: no 
     });
     await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
     shopUrl = `http://localhost:${(shop.address() as AddressInfo).port}/`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { TICKET_PRIORITIES } from '../../../../libs/domain/ticket';
 import { api, unwrap, type Ticket } from '../api/client';
 
 /** The account's users, for assignee pickers and names in threads and timelines. */
@@ -22,5 +23,5 @@ export function customerName(ticket: Pick<Ticket, 'customer' | 'channel'>): stri
 export const CHANNEL_LABELS = { sms: 'SMS', email: 'Email', web_chat: 'Chat' } as const;
 
 /** Least urgent first, as the API ranks them. */
-export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const satisfies readonly Ticket['priority'][];
+export const PRIORITIES = TICKET_PRIORITIES;
 export const PRIORITY_LABELS: Record<Ticket['priority'], string> = { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' };

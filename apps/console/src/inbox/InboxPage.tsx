@@ -78,15 +78,17 @@ function TicketList({ title, initial, actions }: { title: string; initial: ListF
   const tickets = list.data?.pages.flatMap((page) => page.tickets) ?? [];
 
   const sentinel = useRef<HTMLDivElement>(null);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+  // The next page loads when the end of the list scrolls into view.
   useEffect(() => {
     const element = sentinel.current;
-    if (!element) return;
+    if (!element || !hasNextPage || isFetchingNextPage) return;
     const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting) && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
+      if (entries.some((entry) => entry.isIntersecting)) void fetchNextPage();
     });
     observer.observe(element);
     return () => observer.disconnect();
-  }, [list]);
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
   const open = (ticketId: string) => {
     window.location.hash = hrefOf({ page: 'ticket', ticketId });

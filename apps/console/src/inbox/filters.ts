@@ -15,7 +15,8 @@ export interface ListFilters {
   order: 'asc' | 'desc';
 }
 
-export const STATUSES = ['open', 'snoozed', 'closed'] as const;
+export { TICKET_STATUSES as STATUSES } from '../../../../libs/domain/ticket';
+/** The channels in the order the filter shows them. */
 export const CHANNELS = ['sms', 'email', 'web_chat'] as const;
 
 export function initialFilters(source: { folder: ListFilters['view'] } | { view: Schemas['ViewDto'] }): ListFilters {

@@ -2,8 +2,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, useState } from 'react';
 import { api, describeFailure, unwrap, type Schemas } from '../api/client';
 import { useMe } from '../auth/session';
-import { FieldError, FormError, Saved } from '../common/forms';
-import { canManageAccount, normalFailure, ReadOnlyNote, useScrollToError } from './shared';
+import { FieldError, FormError } from '../common/forms';
+import { canManageAccount, normalFailure, ReadOnlyNote, SaveActions, useScrollToError } from './shared';
 import { formatInZone, newKey, timeZones, windowDraft, WindowsEditor, windowFields, type WindowDraft } from './sla/windows';
 
 type Calendar = Schemas['BusinessCalendarDto'];
@@ -338,17 +338,11 @@ function CalendarEditor({ calendar, editable, onSaved, onClose }: { calendar: Ca
         </fieldset>
       </fieldset>
       <FormError error={error} fields={shown} />
-      <div className="form-actions">
-        {editable && (
-          <button type="submit" className="primary" disabled={save.isPending}>
-            {save.isPending ? 'Saving…' : savedId ? 'Save calendar' : 'Create calendar'}
-          </button>
-        )}
+      <SaveActions saving={save.isPending} saved={save.isSuccess} canSave={editable} label={savedId ? 'Save calendar' : 'Create calendar'}>
         <button type="button" onClick={onClose}>
           Close
         </button>
-        <Saved when={save.isSuccess} />
-      </div>
+      </SaveActions>
     </form>
   );
 }

@@ -2,9 +2,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, describeFailure, unwrap, type Schemas } from '../api/client';
 import { useMe } from '../auth/session';
-import { FieldError, FormError, Saved } from '../common/forms';
+import { FieldError, FormError } from '../common/forms';
 import { CHANNEL_LABELS, PRIORITIES, PRIORITY_LABELS, useUsers } from '../common/people';
-import { canManageAccount, normalFailure, ReadOnlyNote, useScrollToError } from './shared';
+import { canManageAccount, normalFailure, ReadOnlyNote, SaveActions, useScrollToError } from './shared';
 import { escalationFields, escalationsDraftOf, EscalationsEditor, escalationsOf, type EscalationsDraft } from './sla/escalations';
 
 type Policy = Schemas['SlaPolicyDto'];
@@ -477,17 +477,11 @@ function PolicyEditor({
         <EscalationsEditor legend="On breach" field="onBreach" value={draft.onBreach} onChange={(changes) => edit({ onBreach: { ...draft.onBreach, ...changes } })} users={inboxUsers} error={error} sent={sentBreach} />
       </fieldset>
       <FormError error={error} fields={shown} />
-      <div className="form-actions">
-        {editable && (
-          <button type="submit" className="primary" disabled={save.isPending}>
-            {save.isPending ? 'Saving…' : savedId ? 'Save policy' : 'Create policy'}
-          </button>
-        )}
+      <SaveActions saving={save.isPending} saved={save.isSuccess} canSave={editable} label={savedId ? 'Save policy' : 'Create policy'}>
         <button type="button" onClick={onClose}>
           Close
         </button>
-        <Saved when={save.isSuccess} />
-      </div>
+      </SaveActions>
     </form>
   );
 }

@@ -1,13 +1,10 @@
 import { useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { ApiFailure } from '../api/client';
-import type { Me } from '../auth/session';
 import { FieldError, Saved } from '../common/forms';
 
-/** Owners and admins change the account's settings and its team (libs/domain/access.ts ACCOUNT_MANAGER_ROLES). */
-export function canManageAccount(role: Me['user']['role']): boolean {
-  return role === 'owner' || role === 'admin';
-}
+/** Owners and admins change the account's settings and its team: the API's own rule. */
+export { canManageAccount } from '../../../../libs/domain/access';
 
 /**
  * The API names a field inside a list two ways: class-validator's `officeHours.weekly.0.opens` and the domain
@@ -183,13 +180,33 @@ export function useSettingsForm<Settings, Draft, Body>(options: {
   return { settings, save, value, edit, error: normalFailure(save.error), formRef };
 }
 
-/** The save button of a settings form, and "Saved" once the API has stored it. */
-export function SaveActions({ saving, saved, label = 'Save', busyLabel = 'Saving…' }: { saving: boolean; saved: boolean; label?: string; busyLabel?: string }) {
+/**
+ * The save button of a settings form (left out for those who may only read it), any further buttons, and "Saved"
+ * once the API has stored it.
+ */
+export function SaveActions({
+  saving,
+  saved,
+  label = 'Save',
+  busyLabel = 'Saving…',
+  canSave = true,
+  children,
+}: {
+  saving: boolean;
+  saved: boolean;
+  label?: string;
+  busyLabel?: string;
+  canSave?: boolean;
+  children?: ReactNode;
+}) {
   return (
     <div className="form-actions">
-      <button type="submit" className="primary" disabled={saving}>
-        {saving ? busyLabel : label}
-      </button>
+      {canSave && (
+        <button type="submit" className="primary" disabled={saving}>
+          {saving ? busyLabel : label}
+        </button>
+      )}
+      {children}
       <Saved when={saved} />
     </div>
   );

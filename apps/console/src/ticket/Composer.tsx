@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type RefObject } from 'react';
+import { useRef, useState, type RefObject } from 'react';
 import { SegmentedMessage } from 'sms-segments-calculator';
 import { canReplyBySms, SMS_REPLY_REFUSED_REASON } from '../../../../libs/domain/sms-consent';
 import { api, ApiFailure, describeFailure, unwrap, type Ticket } from '../api/client';
@@ -149,7 +149,6 @@ function ChatPresence({ ticket }: { ticket: Ticket }) {
 /** Chat: tells the visitor an agent is typing, at most every few seconds. */
 function useAgentTypingSignal(ticket: Ticket): () => void {
   const last = useRef(0);
-  useEffect(() => () => void (last.current = 0), []);
   return () => {
     if (ticket.channel !== 'web_chat' || Date.now() - last.current < TYPING_SIGNAL_MS) return;
     last.current = Date.now();
