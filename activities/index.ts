@@ -5,6 +5,7 @@ import { createIngestionActivities } from './ingestion.activities.js';
 import { createPredictiveAnalyticsActivities } from './predictive-analytics.activities.js';
 import { createRoundTripActivities } from './round-trip.activities.js';
 import { createShopifyActivities } from './shopify/shopify.activities.js';
+import { createSlaActivities } from './sla.activities.js';
 import { createSmsAutomationActivities } from './sms/sms-automation.activities.js';
 import { createTicketActivities } from './tickets.activities.js';
 import { createWebChatActivities } from './web-chat/web-chat.activities.js';
@@ -22,6 +23,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createHousekeepingActivities(dependencies),
     ...createShopifyActivities(dependencies),
     ...createPredictiveAnalyticsActivities(dependencies),
+    ...createSlaActivities(dependencies),
   };
 }
 

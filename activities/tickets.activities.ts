@@ -1,5 +1,6 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
-import { priorityOf, withMatchedProfile } from '../libs/domain/ticket.js';
+import { slaOf, slaSummary } from '../libs/domain/sla-clock.js';
+import { priorityOf, withMatchedProfile, type TicketEvent } from '../libs/domain/ticket.js';
 import { Message } from '../libs/persistence/entities/index.js';
 import { ProfileDirectory, type ProfileMatch } from '../libs/profiles/profile-directory.js';
 import { storableText, storableTextOrNull } from '../libs/persistence/storable-text.js';
@@ -9,11 +10,13 @@ import { storing } from './unstorable-data.js';
 
 /** Idempotent writes of a transition: the ticket row only moves forward (by version), events are keyed. */
 export async function writeProjection(em: SqlEntityManager, { state, events }: TicketProjection, inbound?: InboundMessage): Promise<void> {
+  const sla = slaSummary(state);
   await em.execute(
     `INSERT INTO tickets (id, account_id, channel, status, assignee_id, tags, subject, customer_name, customer_phone,
        customer_email, customer_visitor_id, snoozed_until, unread_since, last_inbound_at, first_agent_reply_at,
-       message_count, created_at, updated_at, closed_at, version, profile_id, priority)
-     VALUES (?, ?, ?, ?, ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       message_count, created_at, updated_at, closed_at, version, profile_id, priority,
+       sla_policy_id, sla_due_at, sla_at_risk_from, sla_breached_at)
+     VALUES (?, ?, ?, ?, ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET
        status = excluded.status, assignee_id = excluded.assignee_id, tags = excluded.tags,
        subject = COALESCE(tickets.subject, excluded.subject),
@@ -25,6 +28,8 @@ export async function writeProjection(em: SqlEntityManager, { state, events }: T
        last_inbound_at = excluded.last_inbound_at, first_agent_reply_at = excluded.first_agent_reply_at,
        message_count = excluded.message_count, updated_at = excluded.updated_at, closed_at = excluded.closed_at,
        version = excluded.version, priority = excluded.priority,
+       sla_policy_id = excluded.sla_policy_id, sla_due_at = excluded.sla_due_at,
+       sla_at_risk_from = excluded.sla_at_risk_from, sla_breached_at = excluded.sla_breached_at,
        profile_id = CASE WHEN ?::boolean THEN excluded.profile_id ELSE tickets.profile_id END
      WHERE tickets.version < excluded.version`,
     [
@@ -33,6 +38,7 @@ export async function writeProjection(em: SqlEntityManager, { state, events }: T
       inbound?.sender.email ?? null, inbound?.sender.visitorId ?? null, state.snoozedUntil, state.unreadSince,
       state.lastInboundAt, state.firstAgentReplyAt, state.messageCount, state.createdAt, state.updatedAt,
       state.closedAt, state.version, state.profileId ?? null, priorityOf(state),
+      sla.policyId, sla.dueAt, sla.atRiskFrom, sla.breachedAt,
       // States carried from runs before profiles existed leave the column to the activity that matched it.
       state.profileId !== undefined,
     ],
@@ -44,6 +50,61 @@ export async function writeProjection(em: SqlEntityManager, { state, events }: T
       [`${state.ticketId}:${state.version}:${index}`, state.ticketId, state.accountId, event.type, event.actorUserId, JSON.stringify(event.detail), event.at],
     );
   }
+  await writeSlaClocks(em, { state, events });
+}
+
+interface SlaClockRow {
+  clock_id: string;
+  policy_id: string | null;
+  policy_name: string | null;
+  target: string;
+  minutes: number;
+  calendar_id: string | null;
+  started_at: string;
+  due_at: string | null;
+  warned_at: string | null;
+  breached_at: string | null;
+  ended_at: string | null;
+  outcome: 'running' | 'paused' | 'met' | 'cancelled';
+  ended_by_user_id: string | null;
+}
+
+/** The ticket's timed SLA clocks as they stand (running or paused) and those the transition ended (met or cancelled). */
+async function writeSlaClocks(em: SqlEntityManager, { state, events }: TicketProjection): Promise<void> {
+  const sla = slaOf(state);
+  const rows: SlaClockRow[] = sla.clocks.flatMap((clock) =>
+    clock.goal
+      ? [{
+          clock_id: clock.id, policy_id: sla.policy?.id ?? null, policy_name: sla.policy?.name ?? null, target: clock.target,
+          minutes: clock.goal.minutes, calendar_id: clock.goal.calendarId, started_at: clock.startedAt, due_at: clock.dueAt,
+          warned_at: clock.warnedAt, breached_at: clock.breachedAt, ended_at: null, outcome: clock.pausedSince ? 'paused' : 'running', ended_by_user_id: null,
+        }]
+      : [],
+  );
+  for (const event of events.filter((candidate: TicketEvent) => candidate.type === 'sla_met' || candidate.type === 'sla_cancelled')) {
+    const detail = event.detail as Record<string, string | number | null>;
+    if (detail.minutes === null) continue;
+    rows.push({
+      clock_id: String(detail.clockId), policy_id: (detail.policyId as string | null) ?? null, policy_name: (detail.policyName as string | null) ?? null,
+      target: String(detail.target), minutes: Number(detail.minutes), calendar_id: (detail.calendarId as string | null) ?? null,
+      started_at: String(detail.startedAt), due_at: (detail.dueAt as string | null) ?? null, warned_at: (detail.warnedAt as string | null) ?? null,
+      breached_at: (detail.breachedAt as string | null) ?? null, ended_at: event.at, outcome: event.type === 'sla_met' ? 'met' : 'cancelled', ended_by_user_id: event.actorUserId,
+    });
+  }
+  if (rows.length === 0) return;
+  await em.execute(
+    `INSERT INTO ticket_sla_clocks (ticket_id, account_id, version, clock_id, policy_id, policy_name, target, minutes, calendar_id, started_at, due_at,
+       warned_at, breached_at, ended_at, outcome, ended_by_user_id)
+     SELECT ?, ?, ?, r.* FROM jsonb_to_recordset(?::jsonb) AS r(clock_id text, policy_id text, policy_name text, target text, minutes integer,
+       calendar_id text, started_at timestamptz, due_at timestamptz, warned_at timestamptz, breached_at timestamptz, ended_at timestamptz,
+       outcome text, ended_by_user_id text)
+     ON CONFLICT (ticket_id, clock_id) DO UPDATE SET
+       policy_id = excluded.policy_id, policy_name = excluded.policy_name, minutes = excluded.minutes, calendar_id = excluded.calendar_id,
+       due_at = excluded.due_at, warned_at = excluded.warned_at, breached_at = excluded.breached_at, ended_at = excluded.ended_at,
+       outcome = excluded.outcome, ended_by_user_id = excluded.ended_by_user_id, version = excluded.version
+     WHERE ticket_sla_clocks.version <= excluded.version`,
+    [state.ticketId, state.accountId, state.version, JSON.stringify(rows)],
+  );
 }
 
 /** The transition as stored with the sender's profile: the ticket names it, and an event says how it was found. */

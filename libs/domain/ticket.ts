@@ -1,4 +1,5 @@
 import { channelPolicy, type Channel } from './channel-policy.js';
+import type { SlaState } from './sla-clock.js';
 
 /**
  * The ticket state machine (SPEC §1, §4). Pure and deterministic: the ticket workflow holds a
@@ -42,6 +43,8 @@ export interface TicketState {
   profileChosenByAgent?: boolean;
   /** Absent in states carried from runs before priorities existed: those tickets are normal (priorityOf). */
   priority?: TicketPriority;
+  /** The SLA clock (libs/domain/sla-clock.ts). Absent in states carried from runs before it existed. */
+  sla?: SlaState;
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
@@ -107,8 +110,16 @@ export type TicketEventType =
   | 'order_edited'
   | 'order_cancelled'
   | 'order_operation_failed'
-  /** An agent changed the ticket's priority. */
-  | 'priority_changed';
+  /** An agent changed the ticket's priority, or an SLA escalation raised it. */
+  | 'priority_changed'
+  /** Service levels (docs/service-levels.md): the policy that applies and the deadlines it sets, and why. */
+  | 'sla_applied'
+  | 'sla_warning'
+  | 'sla_breached'
+  /** A target reached: a response by an agent's reply, the resolution by the close (detail.breachedAt says if late). */
+  | 'sla_met'
+  /** A target that no longer applies: a response not owed since the ticket closed, or a policy without it. */
+  | 'sla_cancelled';
 
 /** What happened and why: the audit trail of a ticket, also written to its projection. */
 export interface TicketEvent {
@@ -151,6 +162,7 @@ export function newTicketState(init: { ticketId: string; accountId: string; chan
     profileId: null,
     profileChosenByAgent: false,
     priority: DEFAULT_PRIORITY,
+    sla: { policy: null, clocks: [], startedCount: 0 },
     updatedAt: init.createdAt,
     closedAt: null,
     version: 0,

@@ -18,6 +18,7 @@ export const WORKFLOW_TYPES = {
   shopifyOrderSync: 'shopifyOrderSyncWorkflow',
   shopifyOrderEdit: 'shopifyOrderEditWorkflow',
   shopifyOrderCancel: 'shopifyOrderCancelWorkflow',
+  slaReplan: 'slaReplanWorkflow',
 } as const;
 
 /** One backfill of a profile's Shopify orders at a time: a second request joins the running one. */
@@ -34,6 +35,8 @@ export function orderOperationWorkflowId(operationId: string): string {
 export function predictionScheduleId(taskQueue: string): string {
   return `predictions-nightly:${taskQueue}`;
 }
+
+export { slaReplanWorkflowId } from './contracts/sla.js';
 
 // Workflow code names these too, so they live with the deterministic contracts.
 export { nightlyPredictionRefitWorkflowId, predictionRefitWorkflowId } from './contracts/predictive-analytics.js';

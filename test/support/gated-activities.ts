@@ -140,6 +140,14 @@ export class GatedActivities {
       loadOfficeHoursFacts: async () => ({ configured: false, online: true, timeZone: null, nextChange: null, onlineText: null, offlineText: null }),
       recordChatAutoResponse: async ({ projection }: { projection: TicketProjection }) => this.project('recordChatAutoResponse', projection),
       sendChatFollowUpEmail: async () => undefined,
+      // No SLA policy applies in these tests: each clock runs untimed.
+      timeSlaClocks: async ({ clocks }: { clocks: { id: string; pauses: []; pausedSince: string | null }[] }) => ({
+        policy: null,
+        skipped: [],
+        clocks: clocks.map(({ id, pauses, pausedSince }) => ({ id, goal: null, pauses, pausedSince, warnAt: null, dueAt: null })),
+      }),
+      notifySlaAlert: async () => undefined,
+      listOpenTicketsForSla: async () => [],
     };
     const gated: Record<string, (input: AnyInput) => Promise<unknown>> = {};
     for (const [name, stub] of Object.entries(stubs) as [ActivityName, (input: AnyInput) => Promise<unknown>][]) {

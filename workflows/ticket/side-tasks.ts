@@ -84,6 +84,11 @@ export class SideTasks {
       case 'sms_team_notification':
         await notifications.notifyTeamOfSms({ accountId: task.accountId, ticketId: task.ticketId, messageId: task.messageId, phone: task.phone });
         return;
+      case 'sla_notification': {
+        const { kind: _task, ...alert } = task;
+        await notifications.notifySlaAlert(alert);
+        return;
+      }
     }
   }
 }
@@ -100,6 +105,8 @@ function sideTaskKey(task: SideTask): string {
       return `notification:${task.notificationId}`;
     case 'sms_team_notification':
       return `sms-team:${task.messageId}`;
+    case 'sla_notification':
+      return `sla:${task.notificationId}`;
   }
 }
 

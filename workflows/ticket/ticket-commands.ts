@@ -1,6 +1,17 @@
 import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
 import { attributeInboundSms } from '../../libs/domain/attribution.js';
 import { decideSmsAutoResponse } from '../../libs/domain/auto-responder.js';
+import {
+  applySlaTiming,
+  escalate,
+  followSla,
+  msUntilNextSlaDeadline,
+  recordDueSlaAlerts,
+  slaDeadlineDue,
+  slaNotificationRecipients,
+  slaReplanTransition,
+  slaTimingRequest,
+} from '../../libs/domain/sla-clock.js';
 import { autoResponseMessageId, smsAutomationTransition } from '../../libs/domain/sms-automation.js';
 import {
   applyAgentAction,
@@ -48,6 +59,8 @@ export class TicketCommands {
     private readonly now: () => string,
     /** Idle web chats close on their own (runs recorded before it existed keep without: see ticket.workflow.ts). */
     private readonly closesIdleChats: boolean,
+    /** The SLA clock runs (likewise: runs recorded before it existed keep without). */
+    private readonly keepsSlaClock: boolean,
   ) {
     this.recentMessageIds = [...recentMessageIds];
   }
@@ -66,7 +79,7 @@ export class TicketCommands {
       this.sideTasks.start({ kind: 'forward_chat_message', message, closedTicketId: this.state.ticketId });
       return;
     }
-    const transition = this.withCreatedEvent(outcome.transition);
+    const transition = await this.withServiceLevels(this.withCreatedEvent(outcome.transition));
     let recorded: Awaited<ReturnType<typeof storage.recordInboundMessage>>;
     try {
       recorded = await storage.recordInboundMessage({ projection: transition, message });
@@ -92,7 +105,7 @@ export class TicketCommands {
   async applyAction({ action, actorUserId }: AgentActionRequest): Promise<SettledActionOutcome> {
     const refusal = validateAgentAction(this.state, action, this.now());
     if (refusal) return { status: 'refused', reason: refusal };
-    const transition = applyAgentAction(this.state, action, actorUserId, this.now());
+    const transition = await this.withServiceLevels(applyAgentAction(this.state, action, actorUserId, this.now()));
     try {
       switch (action.type) {
         case 'reply':
@@ -139,10 +152,23 @@ export class TicketCommands {
     this.state = transition.state;
   }
 
-  /** Milliseconds until the next deadline (snooze end, chat follow-up, idle chat), or undefined when none is set. */
+  /** The account's SLA policies or calendars changed: the clocks are timed again, and any change recorded. */
+  async replanSla(): Promise<void> {
+    if (!this.keepsSlaClock) return;
+    const replan = slaReplanTransition(this.state, this.now());
+    if (!replan) return;
+    const timing = await storage.timeSlaClocks(slaTimingRequest(replan.state, this.now()));
+    const transition = applySlaTiming(replan, timing, this.now(), 'policies_changed');
+    if (transition.events.length === 0) return;
+    await storage.projectTicket(transition);
+    this.state = transition.state;
+  }
+
+  /** Milliseconds until the next deadline (snooze end, chat follow-up, idle chat, SLA warning or breach), or undefined when none is set. */
   msUntilNextDeadline(): number | undefined {
     const now = this.now();
     const deadlines = [
+      this.keepsSlaClock ? msUntilNextSlaDeadline(this.state, now) : undefined,
       msUntilSnoozeExpiry(this.state, now),
       this.chat.msUntilFollowUpDue(now),
       this.closesIdleChats ? msUntilIdleChatCloses(this.state, now) : undefined,
@@ -152,14 +178,19 @@ export class TicketCommands {
 
   deadlineDue(): boolean {
     const now = this.now();
-    return expireSnooze(this.state, now) !== null || this.chat.followUpDue(now) || (this.closesIdleChats && closeIdleChat(this.state, now) !== null);
+    return (this.keepsSlaClock && slaDeadlineDue(this.state, now)) || expireSnooze(this.state, now) !== null || this.chat.followUpDue(now) || (this.closesIdleChats && closeIdleChat(this.state, now) !== null);
   }
 
-  /** Works the deadlines that have come: the snooze ends (the assignee is alerted), the chat follow-up is decided, an idle chat closes. */
+  /**
+   * Works the deadlines that have come: SLA warnings and breaches (with their escalations), the snooze ends
+   * (the assignee is alerted), the chat follow-up is decided, an idle chat closes.
+   */
   async applyDueDeadlines(): Promise<void> {
-    const expiry = expireSnooze(this.state, this.now());
-    if (expiry) {
+    if (this.keepsSlaClock) await this.recordSlaAlerts();
+    const snoozeExpiry = expireSnooze(this.state, this.now());
+    if (snoozeExpiry) {
       const { snoozedUntil, assigneeId } = this.state;
+      const expiry = await this.withServiceLevels(snoozeExpiry);
       await storage.projectTicket(expiry);
       this.state = expiry.state;
       if (assigneeId && snoozedUntil) {
@@ -218,6 +249,43 @@ export class TicketCommands {
     this.state = transition.state;
     if (context.notifyTeam) this.sideTasks.start({ kind: 'sms_team_notification', accountId, ticketId, messageId: message.messageId, phone });
     if (autoResponse.send) this.sideTasks.deliver(responseId);
+  }
+
+  /**
+   * The SLA clock follows the transition before it is stored (libs/domain/sla-clock.ts): targets met, clocks
+   * paused, started or resumed; when one started or resumed, or the facts policies match on changed, the
+   * timing activity gives the policy and the deadlines, which the transition then records.
+   */
+  private async withServiceLevels(transition: Transition): Promise<Transition> {
+    if (!this.keepsSlaClock) return transition;
+    const followed = followSla(this.state, transition, this.now());
+    if (!followed.needsTiming) return followed.transition;
+    const timing = await storage.timeSlaClocks(slaTimingRequest(followed.transition.state, this.now()));
+    return applySlaTiming(followed.transition, timing, this.now(), transition.events[0]?.type ?? 'changed');
+  }
+
+  /** Warnings and breaches that have come are recorded, then their escalations run: notifications beside the loop, changes to the ticket in it. */
+  private async recordSlaAlerts(): Promise<void> {
+    const due = recordDueSlaAlerts(this.state, this.now());
+    if (!due) return;
+    await storage.projectTicket(due.transition);
+    this.state = due.transition.state;
+    for (const alert of due.alerts) {
+      const { accountId, ticketId } = this.state;
+      for (const escalation of alert.escalations) {
+        if (escalation.type !== 'notify') continue;
+        const userIds = slaNotificationRecipients(escalation, this.state.assigneeId);
+        if (userIds.length === 0) continue;
+        const notificationId = `${ticketId}:${alert.clock.id}:${alert.kind}`;
+        const { target, dueAt } = alert.clock;
+        this.sideTasks.start({ kind: 'sla_notification', notificationId, accountId, ticketId, userIds, channels: escalation.channels, alert: alert.kind, clockId: alert.clock.id, target, policyName: this.state.sla?.policy?.name ?? null, dueAt });
+      }
+      const change = escalate(this.state, alert, this.now());
+      if (!change) continue;
+      const transition = await this.withServiceLevels(change);
+      await storage.projectTicket(transition);
+      this.state = transition.state;
+    }
   }
 
   /** Kept apart as rejected, with the reason, so agents and operators see it and the ticket goes on. */

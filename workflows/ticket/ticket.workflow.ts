@@ -17,6 +17,7 @@ import {
   agentActionUpdate,
   inboundMessageSignal,
   orderOperationSignal,
+  slaSettingsChangedSignal,
   ticketStateQuery,
   visitorActivitySignal,
   type AgentActionRequest,
@@ -35,6 +36,8 @@ import { WebChat } from './web-chat.js';
 export const COMMAND_LOOP_PATCH = 'ticket-command-loop';
 /** Web chats close when idle from this patch on; a run recorded before it never started that timer. */
 export const CHAT_IDLE_CLOSE_PATCH = 'web-chat-idle-close';
+/** The SLA clock runs from this patch on (docs/service-levels.md); a run recorded before it never timed a target. */
+export const SLA_CLOCK_PATCH = 'sla-clock';
 
 type Command = CarriedCommand | { kind: 'action'; actionId: string; request: AgentActionRequest };
 
@@ -59,7 +62,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   const chat = new WebChat(input.channel === 'web_chat', carried?.chatFollowUp);
   const initialState = carried?.state ?? newTicketState({ ticketId: input.ticketId, accountId: input.accountId, channel: input.channel, createdAt: now() });
   const closesIdleChats = input.channel === 'web_chat' && patched(CHAT_IDLE_CLOSE_PATCH);
-  const ticket = new TicketCommands(initialState, carried?.recentMessageIds ?? [], sideTasks, chat, now, closesIdleChats);
+  const keepsSlaClock = patched(SLA_CLOCK_PATCH);
+  const ticket = new TicketCommands(initialState, carried?.recentMessageIds ?? [], sideTasks, chat, now, closesIdleChats, keepsSlaClock);
   for (const messageId of carried?.pendingDeliveries ?? []) sideTasks.start({ kind: 'delivery', messageId }, { handedOver: true });
   for (const task of carried?.sideTasks ?? []) sideTasks.start(task, { handedOver: true });
   let applyingActionId: string | null = null;
@@ -78,6 +82,9 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   });
   setHandler(orderOperationSignal, (outcome) => {
     queue.push({ kind: 'order_operation', outcome });
+  });
+  setHandler(slaSettingsChangedSignal, () => {
+    if (!queue.some((command) => command.kind === 'sla_replan')) queue.push({ kind: 'sla_replan' });
   });
   setHandler(
     agentActionUpdate,
@@ -110,6 +117,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         return ticket.deliveryFailed(command.messageId, command.reason);
       case 'order_operation':
         return ticket.recordOrderOperation(command.outcome);
+      case 'sla_replan':
+        return ticket.replanSla();
       case 'action':
         applyingActionId = command.actionId;
         outcomes.record(command.actionId, await ticket.applyAction(command.request));

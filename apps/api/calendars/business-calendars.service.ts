@@ -22,6 +22,7 @@ import {
 } from '../../../libs/calendars/business-calendar.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
 import { ApiError } from '../common/api-error.js';
+import { SlaReplanService } from '../sla/sla-replan.service.js';
 import { ORM } from '../tokens.js';
 import type { BusinessCalendarPreviewDto } from './business-calendars.dto.js';
 
@@ -30,7 +31,10 @@ const MS_PER_MINUTE = 60_000;
 /** The account's named business-hours calendars (docs/service-levels.md); the SQL is in libs/calendars/business-calendar-store.ts. */
 @Injectable()
 export class BusinessCalendarsService {
-  constructor(@Inject(ORM) private readonly orm: Orm) {}
+  constructor(
+    @Inject(ORM) private readonly orm: Orm,
+    @Inject(SlaReplanService) private readonly replan: SlaReplanService,
+  ) {}
 
   list(accountId: string): Promise<StoredBusinessCalendar[]> {
     return listBusinessCalendars(this.orm, accountId);
@@ -52,6 +56,7 @@ export class BusinessCalendarsService {
     const before = await this.get(accountId, calendarId);
     assertValid(input);
     const after = found(calendarId, await nameTaken(() => replaceBusinessCalendar(this.orm, accountId, calendarId, input)));
+    await this.replan.settingsChanged(accountId);
     return { before, after };
   }
 

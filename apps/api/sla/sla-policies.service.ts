@@ -20,48 +20,11 @@ import {
 } from '../../../libs/domain/sla-policies.js';
 import { normalizeTag } from '../../../libs/domain/ticket.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
+import { listSlaPolicies, SLA_POLICY_COLUMNS as COLUMNS, toStoredSlaPolicy as toPolicy, type SlaPolicyRow as PolicyRow, type StoredSlaPolicy } from '../../../libs/sla/sla-policy-store.js';
 import { requireAccountManager, type AgentPrincipal } from '../auth/principal.js';
 import { ApiError } from '../common/api-error.js';
 import { ORM } from '../tokens.js';
-
-/** A policy as the API answers it: the domain's policy with its place in the list and its dates. */
-export interface StoredSlaPolicy extends SlaPolicy {
-  position: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-interface PolicyRow {
-  id: string;
-  position: number;
-  name: string;
-  enabled: boolean;
-  conditions: SlaConditions;
-  targets: Partial<Record<SlaTargetKind, SlaTarget>>;
-  pause_while_snoozed: boolean;
-  warn_at_percent: number;
-  on_warning: SlaEscalation[];
-  on_breach: SlaEscalation[];
-  created_at: Date;
-  updated_at: Date;
-}
-
-const COLUMNS = 'id, position, name, enabled, conditions, targets, pause_while_snoozed, warn_at_percent, on_warning, on_breach, created_at, updated_at';
-
-const toPolicy = (row: PolicyRow): StoredSlaPolicy => ({
-  id: row.id,
-  position: row.position,
-  name: row.name,
-  enabled: row.enabled,
-  conditions: row.conditions,
-  targets: row.targets,
-  pauseWhileSnoozed: row.pause_while_snoozed,
-  warnAtPercent: row.warn_at_percent,
-  onWarning: row.on_warning,
-  onBreach: row.on_breach,
-  createdAt: new Date(row.created_at).toISOString(),
-  updatedAt: new Date(row.updated_at).toISOString(),
-});
+import { SlaReplanService } from './sla-replan.service.js';
 
 /** What the audit log keeps of a policy: its definition, without dates or place. */
 const definitionOf = (policy: StoredSlaPolicy): SlaPolicyDefinition => ({
@@ -92,10 +55,11 @@ export class SlaPoliciesService {
   constructor(
     @Inject(ORM) private readonly orm: Orm,
     @Inject(AuditLog) private readonly audit: AuditLog,
+    @Inject(SlaReplanService) private readonly replan: SlaReplanService,
   ) {}
 
   async list(accountId: string): Promise<StoredSlaPolicy[]> {
-    return listIn(this.orm.em.fork(), accountId);
+    return listSlaPolicies(this.orm.em.fork(), accountId);
   }
 
   async find(accountId: string, policyId: string): Promise<StoredSlaPolicy> {
@@ -118,6 +82,7 @@ export class SlaPoliciesService {
       return toPolicy(row!);
     });
     await this.audit.recordSettingsChange(principal.accountId, principal.user.id, policySection(created.id), {}, { ...definitionOf(created) });
+    await this.replan.settingsChanged(principal.accountId);
     return created;
   }
 
@@ -137,6 +102,7 @@ export class SlaPoliciesService {
       return toPolicy(row);
     });
     await this.audit.recordSettingsChange(principal.accountId, principal.user.id, policySection(policyId), { ...definitionOf(before) }, { ...definitionOf(after) });
+    await this.replan.settingsChanged(principal.accountId);
     return after;
   }
 
@@ -150,13 +116,14 @@ export class SlaPoliciesService {
       return toPolicy(row);
     });
     await this.audit.recordSettingsChange(principal.accountId, principal.user.id, policySection(policyId), { ...definitionOf(removed) }, {});
+    await this.replan.settingsChanged(principal.accountId);
   }
 
   /** The new order: `ids` must list every policy of the account exactly once (else 400 `ids`). */
   async reorder(principal: AgentPrincipal, ids: string[]): Promise<StoredSlaPolicy[]> {
     requireAccountManager(principal, 'change SLA policies; ask an owner or admin');
     const { before, after } = await this.write(principal.accountId, null, async (em) => {
-      const current = await listIn(em, principal.accountId);
+      const current = await listSlaPolicies(em, principal.accountId);
       const known = new Set(current.map((policy) => policy.id));
       const unknown = ids.find((id) => !known.has(id));
       if (unknown !== undefined) throw ApiError.badRequest(`ids: ${unknown} is not an SLA policy of this account`, 'ids');
@@ -171,10 +138,11 @@ export class SlaPoliciesService {
           [JSON.stringify(ids), principal.accountId],
         );
       }
-      return { before: current, after: await listIn(em, principal.accountId) };
+      return { before: current, after: await listSlaPolicies(em, principal.accountId) };
     });
     const order = (policies: StoredSlaPolicy[]) => ({ order: policies.map((policy) => policy.id) });
     await this.audit.recordSettingsChange(principal.accountId, principal.user.id, ORDER_SECTION, order(before), order(after));
+    await this.replan.settingsChanged(principal.accountId);
     return after;
   }
 
@@ -228,11 +196,6 @@ export class SlaPoliciesService {
       throw error;
     }
   }
-}
-
-async function listIn(em: EntityManager, accountId: string): Promise<StoredSlaPolicy[]> {
-  const rows = await em.execute<PolicyRow[]>(`SELECT ${COLUMNS} FROM sla_policies WHERE account_id = ? ORDER BY position, created_at, id`, [accountId]);
-  return rows.map(toPolicy);
 }
 
 function definitionParams(definition: SlaPolicyDefinition): unknown[] {

@@ -1,5 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Channel } from '../../domain/channel-policy.js';
+import type { SlaAlertKind } from '../../domain/sla-clock.js';
+import type { SlaNotifyChannel, SlaTargetKind } from '../../domain/sla-policies.js';
 import type { AgentAction, OrderOperationFacts, TicketEvent, TicketState } from '../../domain/ticket.js';
 import type { ChatFollowUpState, VisitorActivity } from '../../domain/web-chat.js';
 
@@ -55,7 +57,9 @@ export type CarriedCommand =
   | { kind: 'inbound'; message: InboundMessage }
   | { kind: 'visitor_activity'; activity: VisitorActivity }
   | { kind: 'delivery_failed'; messageId: string; reason: string }
-  | { kind: 'order_operation'; outcome: OrderOperationOutcome };
+  | { kind: 'order_operation'; outcome: OrderOperationOutcome }
+  /** The account's SLA policies or calendars changed: the clocks are timed again. */
+  | { kind: 'sla_replan' };
 
 /**
  * An order edit or cancel an agent started from this ticket has finished (SPEC §6): the operation's
@@ -69,7 +73,23 @@ export type SideTask =
   | { kind: 'forward_chat_message'; message: InboundMessage; closedTicketId: string }
   | { kind: 'chat_follow_up_email'; followUpId: string; ticketId: string; accountId: string; replyIds: string[] }
   | { kind: 'snooze_expired_notification'; notificationId: string; accountId: string; ticketId: string; assigneeId: string; snoozedUntil: string }
-  | { kind: 'sms_team_notification'; accountId: string; ticketId: string; messageId: string; phone: string };
+  | { kind: 'sms_team_notification'; accountId: string; ticketId: string; messageId: string; phone: string }
+  | ({ kind: 'sla_notification' } & SlaAlertNotification);
+
+/** A notify escalation of an SLA warning or breach, for the users it names. */
+export interface SlaAlertNotification {
+  /** The alert's id (ticket, clock, warning or breach): with the user's, the key of each notification. */
+  notificationId: string;
+  accountId: string;
+  ticketId: string;
+  userIds: string[];
+  channels: SlaNotifyChannel[];
+  alert: SlaAlertKind;
+  clockId: string;
+  target: SlaTargetKind;
+  policyName: string | null;
+  dueAt: string | null;
+}
 
 export interface TicketWorkflowInput {
   ticketId: string;
@@ -110,6 +130,9 @@ export const actionOutcomeQuery = defineQuery<ActionOutcome | null, [string]>('a
 export const visitorActivitySignal = defineSignal<[VisitorActivity]>('visitorActivity');
 /** An order operation started from the ticket finished: recorded as a ticket event. */
 export const orderOperationSignal = defineSignal<[OrderOperationOutcome]>('orderOperation');
+
+/** The account's SLA policies or business-hours calendars changed: the ticket times its clocks again (the SLA fan-out sends it). */
+export const slaSettingsChangedSignal = defineSignal('slaSettingsChanged');
 
 /** ApplicationFailure type of a refused agent action; its message says why. */
 export const AGENT_ACTION_REFUSED = 'AgentActionRefused';

@@ -95,6 +95,7 @@ describe('newTicketState', () => {
       profileId: null,
       profileChosenByAgent: false,
       priority: 'normal',
+      sla: { policy: null, clocks: [], startedCount: 0 },
       messageCount: 0,
       createdAt: CREATED,
       updatedAt: CREATED,

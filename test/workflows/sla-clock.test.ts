@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DateTime } from 'luxon';
+import type { AgentAction, TicketState } from '../../libs/domain/ticket.js';
+import { agentActionUpdate, ticketStateQuery } from '../../libs/temporal/contracts/ticket.js';
+import { createAccountWithUsers, type TestAccount } from '../support/accounts.js';
+import { eventually } from '../support/eventually.js';
+import { callApi } from '../support/http.js';
+import { serveApi, startTimeSkippingStack, type TimeSkippingStack } from '../support/time-skipping.js';
+
+const PARIS = 'Europe/Paris';
+const MINUTE = 60_000;
+const MON_FRI_9_18 = [1, 2, 3, 4, 5].map((day) => ({ day, windows: [{ opens: '09:00', closes: '18:00' }] }));
+
+type Event = { type: string; occurred_at: Date; detail: Record<string, unknown> };
+
+/**
+ * The SLA clock on the time-skipping server (issue 14's "done when"): the real worker and activities, the API for
+ * calendars and policies, days skipped in milliseconds. Time only moves forward and is shared by the tests, so
+ * each test skips to its own future date, in the order written; each uses its own account, so policies do not mix.
+ */
+describe('SLA clock on the time-skipping server', () => {
+  let stack: TimeSkippingStack;
+  let api: { baseUrl: string; close(): Promise<void> };
+  let phone = 14155550300;
+
+  beforeAll(async () => {
+    stack = await startTimeSkippingStack();
+    api = await serveApi(stack);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await stack?.stop();
+  });
+
+  const call = (brand: TestAccount, method: string, path: string, body?: unknown) => callApi(api.baseUrl, method, path, { token: brand.tokens.owner, body });
+  const nowMs = () => stack.env.currentTimeMs();
+  /** Skips to a local time in Paris, given as 'yyyy-MM-dd HH:mm:ss'. */
+  const skipTo = async (local: string) => {
+    const target = DateTime.fromFormat(local, 'yyyy-MM-dd HH:mm:ss', { zone: PARIS }).toMillis();
+    const wait = target - (await nowMs());
+    if (wait < 0) throw new Error(`the test server is already past ${local}: the tests must run in order`);
+    await stack.env.sleep(wait);
+  };
+  const paris = (instant: string | Date | null | undefined) => (instant ? DateTime.fromJSDate(new Date(instant), { zone: PARIS }).toFormat('ccc yyyy-MM-dd HH:mm') : null);
+  const state = (ticketId: string) => stack.env.client.workflow.getHandle(ticketId).query(ticketStateQuery);
+  const act = (ticketId: string, action: AgentAction) => stack.env.client.workflow.getHandle(ticketId).executeUpdate(agentActionUpdate, { args: [{ action, actorUserId: 'agent-1' }] });
+  const events = (ticketId: string, prefix = 'sla_') =>
+    stack.orm.em.fork().execute<Event[]>(`SELECT type, occurred_at, detail FROM ticket_events WHERE ticket_id = ? AND type LIKE ? ORDER BY occurred_at, id`, [ticketId, `${prefix}%`]);
+  const eventOf = (ticketId: string, type: string, clockId: string) =>
+    eventually(async () => (await events(ticketId)).find((event) => event.type === type && event.detail.clockId === clockId), `${type} of ${clockId} in ${ticketId}`);
+  const clock = async (ticketId: string, clockId: string) => (await state(ticketId)).sla?.clocks.find((candidate) => candidate.id === clockId);
+
+  async function accountWith(policy: Record<string, unknown>, calendar?: Record<string, unknown>): Promise<{ brand: TestAccount; policyId: string; calendarId: string | null }> {
+    const brand = await createAccountWithUsers(stack.orm, { roles: ['owner'] });
+    let calendarId: string | null = null;
+    if (calendar) {
+      const created = await call(brand, 'POST', '/business-calendars', { name: 'Paris office', timeZone: PARIS, weekly: MON_FRI_9_18, holidays: [], ...calendar });
+      expect(created.status).toBe(201);
+      calendarId = (created.body as { id: string }).id;
+    }
+    const withCalendar = JSON.parse(JSON.stringify(policy).replaceAll('"CALENDAR"', JSON.stringify(calendarId)));
+    const created = await call(brand, 'POST', '/sla-policies', { name: 'Standard', ...withCalendar });
+    expect(created.status).toBe(201);
+    return { brand, policyId: (created.body as { id: string }).id, calendarId };
+  }
+
+  /** A new SMS ticket, once its workflow has timed the clocks. */
+  async function newTicket(brand: TestAccount): Promise<{ ticketId: string; ticket: TicketState }> {
+    const { ticketId } = await stack.ingestion.ingest({ accountId: brand.accountId, channel: 'sms', externalId: `SM${++phone}`, body: 'Where is my order?', sender: { phone: `+${phone}` } });
+    const ticket = await eventually(async () => {
+      const current = await state(ticketId).catch(() => undefined);
+      return current?.sla?.policy ? current : undefined;
+    }, 'the SLA policy to apply');
+    return { ticketId, ticket };
+  }
+
+  const firstResponseInParis = { targets: { first_response: { minutes: 60, calendarId: 'CALENDAR' } }, warnAtPercent: 80 };
+
+  it('a ticket of Friday 17:55 under Mon–Fri 9–18 in Paris with a 1-hour first response warns Monday 9:43 and breaches at 9:55', async () => {
+    const { brand, policyId } = await accountWith(firstResponseInParis, {});
+    await skipTo('2026-12-11 17:55:00');
+    const { ticketId, ticket } = await newTicket(brand);
+    const first = ticket.sla!.clocks.find((candidate) => candidate.target === 'first_response')!;
+    expect([paris(first.warnAt), paris(first.dueAt)]).toEqual(['Mon 2026-12-14 09:43', 'Mon 2026-12-14 09:55']);
+    const applied = (await events(ticketId)).find((event) => event.type === 'sla_applied')!;
+    expect(applied.detail).toMatchObject({ reason: 'created', policyId, policyName: 'Standard' });
+
+    await skipTo('2026-12-14 09:42:00');
+    expect((await events(ticketId)).map((event) => event.type)).toEqual(['sla_applied']);
+    await skipTo('2026-12-14 09:44:00');
+    const warning = await eventOf(ticketId, 'sla_warning', first.id);
+    expect(paris(warning.occurred_at)).toBe('Mon 2026-12-14 09:43');
+    await skipTo('2026-12-14 09:56:00');
+    const breach = await eventOf(ticketId, 'sla_breached', first.id);
+    expect(paris(breach.occurred_at)).toBe('Mon 2026-12-14 09:55');
+    expect(breach.detail).toMatchObject({ policyId, policyName: 'Standard', target: 'first_response', minutes: 60 });
+    const [projected] = await stack.orm.em.fork().execute<{ sla_breached_at: Date; outcome: string }[]>(
+      `SELECT t.sla_breached_at, c.outcome FROM tickets t JOIN ticket_sla_clocks c ON c.ticket_id = t.id AND c.clock_id = ? WHERE t.id = ?`,
+      [first.id, ticketId],
+    );
+    expect(paris(projected!.sla_breached_at)).toBe('Mon 2026-12-14 09:55');
+    expect(projected!.outcome).toBe('running');
+  });
+
+  it('pauses while snoozed when the policy says so, and keeps counting when it does not', async () => {
+    const pausing = await accountWith({ ...firstResponseInParis, pauseWhileSnoozed: true }, {});
+    const counting = await accountWith({ ...firstResponseInParis, pauseWhileSnoozed: false }, {});
+    await skipTo('2026-12-15 10:00:00');
+    const paused = await newTicket(pausing.brand);
+    const running = await newTicket(counting.brand);
+    await skipTo('2026-12-15 10:20:00');
+    const until = DateTime.fromISO('2026-12-15T15:00:00', { zone: PARIS }).toUTC().toISO()!;
+    for (const { ticketId } of [paused, running]) await act(ticketId, { type: 'snooze', until });
+    expect((await clock(paused.ticketId, 'first_response:1'))?.dueAt).toBeNull();
+    await skipTo('2026-12-15 15:01:00');
+    // 20 minutes counted before the snooze, 40 after it ended at 15:00.
+    const resumed = await eventually(async () => {
+      const current = await clock(paused.ticketId, 'first_response:1');
+      return current?.dueAt ? current : undefined;
+    }, 'new deadlines after the snooze');
+    expect([paris(resumed.warnAt), paris(resumed.dueAt)]).toEqual(['Tue 2026-12-15 15:28', 'Tue 2026-12-15 15:40']);
+    expect(paris((await eventOf(running.ticketId, 'sla_breached', 'first_response:1')).occurred_at)).toBe('Tue 2026-12-15 11:00');
+    await skipTo('2026-12-15 15:41:00');
+    expect(paris((await eventOf(paused.ticketId, 'sla_breached', 'first_response:1')).occurred_at)).toBe('Tue 2026-12-15 15:40');
+  });
+
+  it('a policy change moves the deadlines of open tickets; a reply before the deadline leaves no breach', async () => {
+    const { brand, policyId } = await accountWith({ targets: { first_response: { minutes: 60, calendarId: null } } });
+    await skipTo('2026-12-16 10:00:00');
+    const moved = await newTicket(brand);
+    const answered = await newTicket(brand);
+    expect(paris((await clock(moved.ticketId, 'first_response:1'))?.dueAt)).toBe('Wed 2026-12-16 11:00');
+
+    const changed = await call(brand, 'PUT', `/sla-policies/${policyId}`, { name: 'Standard', targets: { first_response: { minutes: 30, calendarId: null } } });
+    expect(changed.status).toBe(200);
+    for (const { ticketId } of [moved, answered]) {
+      const applied = await eventually(async () => (await events(ticketId)).find((event) => event.type === 'sla_applied' && event.detail.reason === 'policies_changed'), 'the fan-out to move the deadline');
+      expect(applied.detail.deadlines).toEqual([`first_response:1 due ${(await clock(ticketId, 'first_response:1'))!.dueAt}`]);
+      expect(paris((await clock(ticketId, 'first_response:1'))?.dueAt)).toBe('Wed 2026-12-16 10:30');
+    }
+
+    await skipTo('2026-12-16 10:20:00');
+    await act(answered.ticketId, { type: 'reply', messageId: 'reply-before-deadline', body: 'On its way!' });
+    await skipTo('2026-12-16 11:30:00');
+    expect(paris((await eventOf(moved.ticketId, 'sla_breached', 'first_response:1')).occurred_at)).toBe('Wed 2026-12-16 10:30');
+    const met = await eventOf(answered.ticketId, 'sla_met', 'first_response:1');
+    expect(met.detail).toMatchObject({ breachedAt: null, reason: 'agent_replied' });
+    expect((await events(answered.ticketId)).map((event) => event.type)).not.toContain('sla_breached');
+    const [row] = await stack.orm.em.fork().execute<{ outcome: string; breached_at: Date | null; ended_by_user_id: string }[]>(
+      'SELECT outcome, breached_at, ended_by_user_id FROM ticket_sla_clocks WHERE ticket_id = ? AND clock_id = ?',
+      [answered.ticketId, 'first_response:1'],
+    );
+    expect(row).toEqual({ outcome: 'met', breached_at: null, ended_by_user_id: 'agent-1' });
+  });
+
+  it('across a holiday: Monday closed, so Tuesday 9:43 and 9:55', async () => {
+    const { brand } = await accountWith(firstResponseInParis, { holidays: [{ date: '2026-12-21', name: 'Closed for inventory', closed: true }] });
+    await skipTo('2026-12-18 17:55:00');
+    const { ticket } = await newTicket(brand);
+    const first = ticket.sla!.clocks.find((candidate) => candidate.target === 'first_response')!;
+    expect([paris(first.warnAt), paris(first.dueAt)]).toEqual(['Tue 2026-12-22 09:43', 'Tue 2026-12-22 09:55']);
+  });
+
+  it('across the change to summer time: Friday 26 March 2027 17:55 warns Monday 9:43 and breaches at 9:55 (07:55Z)', async () => {
+    const { brand } = await accountWith(firstResponseInParis, {});
+    await skipTo('2027-03-26 17:55:00');
+    const { ticketId, ticket } = await newTicket(brand);
+    const first = ticket.sla!.clocks.find((candidate) => candidate.target === 'first_response')!;
+    expect([paris(first.warnAt), paris(first.dueAt)]).toEqual(['Mon 2027-03-29 09:43', 'Mon 2027-03-29 09:55']);
+    expect(first.dueAt!.slice(0, 16)).toBe('2027-03-29T07:55');
+    await skipTo('2027-03-29 09:56:00');
+    expect(paris((await eventOf(ticketId, 'sla_breached', first.id)).occurred_at)).toBe('Mon 2027-03-29 09:55');
+  });
+});
