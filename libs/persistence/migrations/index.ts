@@ -19,6 +19,7 @@ import { Migration0018BusinessCalendars } from './0018-business-calendars.js';
 import { Migration0019TicketPriority } from './0019-ticket-priority.js';
 import { Migration0020SlaPolicies } from './0020-sla-policies.js';
 import { Migration0021SlaClock } from './0021-sla-clock.js';
+import { Migration0022Csat } from './0022-csat.js';
 
 /** Every migration in order; listed explicitly so the same list works from TypeScript sources and compiled output. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   { name: '0019-ticket-priority', class: Migration0019TicketPriority },
   { name: '0020-sla-policies', class: Migration0020SlaPolicies },
   { name: '0021-sla-clock', class: Migration0021SlaClock },
+  { name: '0022-csat', class: Migration0022Csat },
 ];
