@@ -1,3 +1,4 @@
+import { createCsatActivities } from './csat.activities.js';
 import { createDeliveryActivities } from './delivery.activities.js';
 import type { ActivityDependencies } from './dependencies.js';
 import { createHousekeepingActivities } from './housekeeping.activities.js';
@@ -24,6 +25,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createShopifyActivities(dependencies),
     ...createPredictiveAnalyticsActivities(dependencies),
     ...createSlaActivities(dependencies),
+    ...createCsatActivities(dependencies),
   };
 }
 

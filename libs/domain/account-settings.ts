@@ -1,5 +1,7 @@
 import { DEFAULT_ATTRIBUTION_WINDOW_MS } from './attribution.js';
 import { DEFAULT_SMS_AUTO_RESPONDER_SETTINGS, validateAutoResponderTemplate, type SmsAutoResponderAudience, type SmsAutoResponderSettings } from './auto-responder.js';
+import { isChannel } from './channel-policy.js';
+import { DEFAULT_CSAT_SETTINGS, MAX_CSAT_QUESTION_LENGTH, MAX_CSAT_RESEND_AFTER_DAYS, type CsatSettings } from './csat.js';
 import { validateOfficeHours, type OfficeHours } from './office-hours.js';
 import { DEFAULT_SMS_KEYWORDS } from './sms-keywords.js';
 
@@ -14,6 +16,7 @@ export interface AccountSettings {
   email: EmailSettings;
   sms: SmsSettings;
   webChat: WebChatSettings;
+  csat: CsatSettings;
 }
 
 /** Web chat (SPEC §7): office hours, the auto-responses they choose between, the offline follow-up. */
@@ -91,6 +94,7 @@ export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
   email: { supportAddresses: [], forwardingAddresses: [], senderName: null, signature: null },
   sms: DEFAULT_SMS_SETTINGS,
   webChat: DEFAULT_WEB_CHAT_SETTINGS,
+  csat: DEFAULT_CSAT_SETTINGS,
 };
 
 export const SMS_AUTO_RESPONDER_AUDIENCES: readonly SmsAutoResponderAudience[] = ['everyone', 'non_consented'];
@@ -138,6 +142,12 @@ const WEB_CHAT_SCHEMA: Schema<WebChatSettings> = {
   onlineAutoResponse: isNullableText,
   offlineAutoResponse: isNullableText,
   visitorTokenTtlHours: isIntegerIn(1, MAX_VISITOR_TOKEN_TTL_HOURS),
+};
+
+const CSAT_SCHEMA: Schema<CsatSettings> = {
+  enabledChannels: (value) => Array.isArray(value) && value.every(isChannel) && new Set(value).size === value.length,
+  resendAfterDays: isIntegerIn(0, MAX_CSAT_RESEND_AFTER_DAYS),
+  question: (value) => isText(value) && (value as string).length <= MAX_CSAT_QUESTION_LENGTH,
 };
 
 const EMAIL_SCHEMA: Schema<EmailSettings> = {
@@ -188,5 +198,6 @@ export function resolveAccountSettings(stored: Stored | null | undefined): Accou
     email: resolveSection(EMAIL_SCHEMA, DEFAULT_ACCOUNT_SETTINGS.email, source.email),
     sms: resolveSmsSection(source.sms),
     webChat: resolveSection(WEB_CHAT_SCHEMA, DEFAULT_ACCOUNT_SETTINGS.webChat, source.webChat),
+    csat: resolveSection(CSAT_SCHEMA, DEFAULT_ACCOUNT_SETTINGS.csat, source.csat),
   };
 }

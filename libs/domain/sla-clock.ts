@@ -303,7 +303,11 @@ export function policyInForce(policy: SlaPolicy): SlaPolicyInForce {
   return { id, name, warnAtPercent, pauseWhileSnoozed, onWarning, onBreach };
 }
 
-/** The projection's summary: the next deadline, since when the ticket is at risk, since when it is in breach. */
+/**
+ * The projection's summary: the next deadline of a target not yet missed, since when the ticket is at risk (the
+ * earliest warning recorded of such a target), since when it is in breach (the earliest breach recorded). Views
+ * filter on what the workflow recorded, so a list agrees with the ticket's own events.
+ */
 export function slaSummary(state: TicketState): { policyId: string | null; dueAt: string | null; atRiskFrom: string | null; breachedAt: string | null } {
   const sla = slaOf(state);
   const timed = sla.clocks.filter((clock) => clock.goal);
@@ -312,7 +316,7 @@ export function slaSummary(state: TicketState): { policyId: string | null; dueAt
   return {
     policyId: sla.policy?.id ?? null,
     dueAt: earliest(pending.map((clock) => clock.dueAt)),
-    atRiskFrom: earliest(pending.map((clock) => clock.warnedAt ?? clock.warnAt)),
+    atRiskFrom: earliest(pending.map((clock) => clock.warnedAt)),
     breachedAt: earliest(timed.map((clock) => clock.breachedAt)),
   };
 }

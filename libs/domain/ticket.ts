@@ -119,7 +119,9 @@ export type TicketEventType =
   /** A target reached: a response by an agent's reply, the resolution by the close (detail.breachedAt says if late). */
   | 'sla_met'
   /** A target that no longer applies: a response not owed since the ticket closed, or a policy without it. */
-  | 'sla_cancelled';
+  | 'sla_cancelled'
+  /** After a close: the satisfaction survey went out on the ticket's channel, or why not (CSAT). */
+  | 'csat_survey';
 
 /** What happened and why: the audit trail of a ticket, also written to its projection. */
 export interface TicketEvent {

@@ -148,6 +148,8 @@ export class GatedActivities {
       }),
       notifySlaAlert: async () => undefined,
       listOpenTicketsForSla: async () => [],
+      loadCsatFacts: async () => ({ settings: { enabledChannels: [], resendAfterDays: 7, question: '' }, lastSurveySentAt: null, smsConsent: null, hasRecipient: true }),
+      recordCsatSurvey: async ({ projection }: { projection: TicketProjection }) => this.project('recordCsatSurvey', projection),
     };
     const gated: Record<string, (input: AnyInput) => Promise<unknown>> = {};
     for (const [name, stub] of Object.entries(stubs) as [ActivityName, (input: AnyInput) => Promise<unknown>][]) {

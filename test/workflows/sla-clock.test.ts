@@ -171,4 +171,90 @@ describe('SLA clock on the time-skipping server', () => {
     await skipTo('2027-03-29 09:56:00');
     expect(paris((await eventOf(ticketId, 'sla_breached', first.id)).occurred_at)).toBe('Mon 2027-03-29 09:55');
   });
+
+  it('views: filters at risk and breached, sorts by the nearest deadline, and GET /tickets/:id/sla lists the targets', async () => {
+    const { brand } = await accountWith({ targets: { first_response: { minutes: 60, calendarId: null } }, warnAtPercent: 50 });
+    await skipTo('2027-03-30 10:00:00');
+    const late = await newTicket(brand);
+    await skipTo('2027-03-30 10:20:00');
+    const atRisk = await newTicket(brand);
+    await skipTo('2027-03-30 10:40:00');
+    const fresh = await newTicket(brand);
+    await skipTo('2027-03-30 11:05:00');
+    await eventOf(late.ticketId, 'sla_breached', 'first_response:1');
+    await eventOf(atRisk.ticketId, 'sla_warning', 'first_response:1');
+
+    const ids = async (query: string) => {
+      const response = await call(brand, 'GET', `/tickets?${query}`);
+      expect(response.status).toBe(200);
+      return (response.body as { tickets: { id: string }[] }).tickets.map((ticket) => ticket.id);
+    };
+    expect(await ids('sla=breached')).toEqual([late.ticketId]);
+    expect(await ids('sla=at_risk')).toEqual([atRisk.ticketId]);
+    expect((await ids('sla=at_risk,breached')).sort()).toEqual([late.ticketId, atRisk.ticketId].sort());
+    // The nearest deadline first; the breached ticket has none left, so it comes last.
+    expect(await ids('sort=slaDue')).toEqual([atRisk.ticketId, fresh.ticketId, late.ticketId]);
+    const [first, ...rest] = [atRisk.ticketId, fresh.ticketId, late.ticketId];
+    const page = await call(brand, 'GET', '/tickets?sort=slaDue&limit=1');
+    expect((page.body as { tickets: { id: string }[] }).tickets.map((ticket) => ticket.id)).toEqual([first]);
+    const next = await call(brand, 'GET', `/tickets?sort=slaDue&limit=5&cursor=${(page.body as { nextCursor: string }).nextCursor}`);
+    expect((next.body as { tickets: { id: string }[] }).tickets.map((ticket) => ticket.id)).toEqual(rest);
+    expect((await call(brand, 'GET', '/tickets?sla=late')).body).toMatchObject({ field: 'sla' });
+
+    const summary = (await call(brand, 'GET', `/tickets/${atRisk.ticketId}`)).body as { ticket: { sla: { dueAt: string; atRiskFrom: string; breachedAt: string | null } } };
+    expect([paris(summary.ticket.sla.atRiskFrom), paris(summary.ticket.sla.dueAt), summary.ticket.sla.breachedAt]).toEqual(['Tue 2027-03-30 10:50', 'Tue 2027-03-30 11:20', null]);
+    await act(late.ticketId, { type: 'reply', messageId: 'late-reply', body: 'Sorry for the wait' });
+    const targets = await eventually(async () => {
+      const response = await call(brand, 'GET', `/tickets/${late.ticketId}/sla`);
+      const body = response.body as { targets: { clockId: string; outcome: string; breachedAt: string | null; endedByUserId: string | null }[] };
+      return body.targets[0]?.outcome === 'met' ? body.targets : undefined;
+    }, 'the late reply to meet the target');
+    expect(targets).toEqual([expect.objectContaining({ clockId: 'first_response:1', target: 'first_response', outcome: 'met', endedByUserId: 'agent-1' })]);
+    expect(paris(targets[0]!.breachedAt)).toBe('Tue 2027-03-30 11:00');
+  });
+
+  it('escalates a breach: raises the priority, reassigns, tags, and notifies the assignee and a lead in the app and by email', async () => {
+    const brand = await createAccountWithUsers(stack.orm, { roles: ['owner', 'support', 'admin'] });
+    const lead = brand.users.admin.id;
+    const agent = brand.users.support.id;
+    const created = await call(brand, 'POST', '/sla-policies', {
+      name: 'Urgent escalation',
+      targets: { first_response: { minutes: 30, calendarId: null } },
+      onWarning: [{ type: 'notify', assignee: true, userIds: [], channels: ['in_app'] }],
+      onBreach: [
+        { type: 'raise_priority', to: 'urgent' },
+        { type: 'add_tag', tag: 'SLA missed' },
+        { type: 'notify', assignee: true, userIds: [lead], channels: ['in_app', 'email'] },
+        { type: 'reassign', userId: lead },
+      ],
+    });
+    expect(created.status).toBe(201);
+    await skipTo('2027-03-31 10:00:00');
+    const { ticketId } = await newTicket(brand);
+    await act(ticketId, { type: 'assign', assigneeId: agent });
+    await skipTo('2027-03-31 10:31:00');
+    const escalated = await eventually(async () => {
+      const current = await state(ticketId);
+      return current.priority === 'urgent' && current.assigneeId === lead ? current : undefined;
+    }, 'the breach escalations');
+    expect(escalated.tags).toEqual(['sla missed']);
+    const changes = await events(ticketId, '');
+    const byEscalation = changes.filter((event) => event.detail.escalation === 'sla_breach').map((event) => [event.type, event.detail.clockId]);
+    expect(byEscalation).toEqual([
+      ['priority_changed', 'first_response:1'],
+      ['tags_changed', 'first_response:1'],
+      ['assigned', 'first_response:1'],
+    ]);
+    const notifications = await eventually(async () => {
+      const rows = await stack.orm.em.fork().execute<{ user_id: string; type: string }[]>('SELECT user_id, type FROM notifications WHERE ticket_id = ? ORDER BY type, user_id', [ticketId]);
+      return rows.length === 3 ? rows : undefined;
+    }, 'three in-app notifications');
+    // The warning went to the assignee at the time; the breach to the assignee then (before the reassign ran) and the lead.
+    expect(notifications).toEqual([...[agent, lead].sort().map((user_id) => ({ user_id, type: 'sla_breached' })), { user_id: agent, type: 'sla_warning' }]);
+    const mails = await eventually(async () => {
+      const rows = await stack.orm.em.fork().execute<{ id: string }[]>('SELECT id FROM sent_notification_emails WHERE id LIKE ?', [`${ticketId}:%`]);
+      return rows.length === 2 ? rows : undefined;
+    }, 'two alert emails');
+    expect(mails.map((row) => row.id).sort()).toEqual([`${ticketId}:first_response:1:breach:${agent}`, `${ticketId}:first_response:1:breach:${lead}`].sort());
+  });
 });

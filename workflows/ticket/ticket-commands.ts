@@ -1,6 +1,7 @@
 import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
 import { attributeInboundSms } from '../../libs/domain/attribution.js';
 import { decideSmsAutoResponse } from '../../libs/domain/auto-responder.js';
+import { csatSurveyIds, csatSurveyTransition, decideCsatSurvey } from '../../libs/domain/csat.js';
 import {
   applySlaTiming,
   escalate,
@@ -43,6 +44,16 @@ import type { WebChat } from './web-chat.js';
 /** Message ids remembered across continue-as-new to drop duplicates cheaply (the database is the final guard). */
 const RECENT_MESSAGE_IDS_KEPT = 200;
 
+/** Behaviour a run has only from the patch that added it on (ticket.workflow.ts): runs recorded before keep without. */
+export interface TicketFeatures {
+  /** Idle web chats close on their own. */
+  closesIdleChats: boolean;
+  /** The SLA clock runs. */
+  keepsSlaClock: boolean;
+  /** A close by an agent sends the satisfaction survey. */
+  surveysAfterClose: boolean;
+}
+
 /**
  * How each command changes one ticket. Every method is called by the command loop only, one at a
  * time, so `state` cannot change under an awaited activity: each computes a pure transition
@@ -57,10 +68,7 @@ export class TicketCommands {
     private readonly sideTasks: SideTasks,
     private readonly chat: WebChat,
     private readonly now: () => string,
-    /** Idle web chats close on their own (runs recorded before it existed keep without: see ticket.workflow.ts). */
-    private readonly closesIdleChats: boolean,
-    /** The SLA clock runs (likewise: runs recorded before it existed keep without). */
-    private readonly keepsSlaClock: boolean,
+    private readonly features: TicketFeatures,
   ) {
     this.recentMessageIds = [...recentMessageIds];
   }
@@ -128,6 +136,7 @@ export class TicketCommands {
       return { status: 'refused', reason: `the action could not be stored: ${reason}` };
     }
     this.state = transition.state;
+    if (action.type === 'close' && transition.events.some((event) => event.type === 'closed') && this.features.surveysAfterClose) await this.sendSurvey(actorUserId);
     if (action.type === 'reply') {
       this.sideTasks.deliver(action.messageId);
       this.chat.agentReplied(action.messageId, this.now());
@@ -154,7 +163,7 @@ export class TicketCommands {
 
   /** The account's SLA policies or calendars changed: the clocks are timed again, and any change recorded. */
   async replanSla(): Promise<void> {
-    if (!this.keepsSlaClock) return;
+    if (!this.features.keepsSlaClock) return;
     const replan = slaReplanTransition(this.state, this.now());
     if (!replan) return;
     const timing = await storage.timeSlaClocks(slaTimingRequest(replan.state, this.now()));
@@ -168,17 +177,17 @@ export class TicketCommands {
   msUntilNextDeadline(): number | undefined {
     const now = this.now();
     const deadlines = [
-      this.keepsSlaClock ? msUntilNextSlaDeadline(this.state, now) : undefined,
+      this.features.keepsSlaClock ? msUntilNextSlaDeadline(this.state, now) : undefined,
       msUntilSnoozeExpiry(this.state, now),
       this.chat.msUntilFollowUpDue(now),
-      this.closesIdleChats ? msUntilIdleChatCloses(this.state, now) : undefined,
+      this.features.closesIdleChats ? msUntilIdleChatCloses(this.state, now) : undefined,
     ].filter((ms) => ms !== undefined);
     return deadlines.length > 0 ? Math.min(...deadlines) : undefined;
   }
 
   deadlineDue(): boolean {
     const now = this.now();
-    return (this.keepsSlaClock && slaDeadlineDue(this.state, now)) || expireSnooze(this.state, now) !== null || this.chat.followUpDue(now) || (this.closesIdleChats && closeIdleChat(this.state, now) !== null);
+    return (this.features.keepsSlaClock && slaDeadlineDue(this.state, now)) || expireSnooze(this.state, now) !== null || this.chat.followUpDue(now) || (this.features.closesIdleChats && closeIdleChat(this.state, now) !== null);
   }
 
   /**
@@ -186,7 +195,7 @@ export class TicketCommands {
    * (the assignee is alerted), the chat follow-up is decided, an idle chat closes.
    */
   async applyDueDeadlines(): Promise<void> {
-    if (this.keepsSlaClock) await this.recordSlaAlerts();
+    if (this.features.keepsSlaClock) await this.recordSlaAlerts();
     const snoozeExpiry = expireSnooze(this.state, this.now());
     if (snoozeExpiry) {
       const { snoozedUntil, assigneeId } = this.state;
@@ -210,7 +219,7 @@ export class TicketCommands {
       this.state = followUp.transition.state;
       if (followUp.email) this.sideTasks.start(followUp.email);
     }
-    const idle = this.closesIdleChats ? closeIdleChat(this.state, this.now()) : null;
+    const idle = this.features.closesIdleChats ? closeIdleChat(this.state, this.now()) : null;
     if (idle) {
       await storage.projectTicket(idle);
       this.state = idle.state;
@@ -257,7 +266,7 @@ export class TicketCommands {
    * timing activity gives the policy and the deadlines, which the transition then records.
    */
   private async withServiceLevels(transition: Transition): Promise<Transition> {
-    if (!this.keepsSlaClock) return transition;
+    if (!this.features.keepsSlaClock) return transition;
     const followed = followSla(this.state, transition, this.now());
     if (!followed.needsTiming) return followed.transition;
     const timing = await storage.timeSlaClocks(slaTimingRequest(followed.transition.state, this.now()));
@@ -286,6 +295,24 @@ export class TicketCommands {
       await storage.projectTicket(transition);
       this.state = transition.state;
     }
+  }
+
+  /**
+   * CSAT after an agent's close: an activity reads the settings and facts, the rule decides here (so history
+   * shows why a survey went out or not), and an activity stores the decision and the survey's message, which is
+   * then delivered like any other.
+   */
+  private async sendSurvey(closedByUserId: string): Promise<void> {
+    const { accountId, ticketId, channel } = this.state;
+    const facts = await storage.loadCsatFacts({ accountId, ticketId });
+    const decision = decideCsatSurvey({ ...facts, channel, closedAt: this.state.closedAt ?? this.now() });
+    // A channel whose surveys are off records nothing: every close would say so.
+    if (!decision.send && decision.reason === 'disabled') return;
+    const ids = csatSurveyIds(ticketId, this.state.version);
+    const transition = csatSurveyTransition(this.state, { ...ids, decision }, this.now());
+    await storage.recordCsatSurvey({ projection: transition, survey: decision.send ? { ...ids, closedByUserId, question: facts.settings.question } : null });
+    this.state = transition.state;
+    if (decision.send) this.sideTasks.deliver(ids.messageId);
   }
 
   /** Kept apart as rejected, with the reason, so agents and operators see it and the ticket goes on. */

@@ -38,6 +38,8 @@ export const COMMAND_LOOP_PATCH = 'ticket-command-loop';
 export const CHAT_IDLE_CLOSE_PATCH = 'web-chat-idle-close';
 /** The SLA clock runs from this patch on (docs/service-levels.md); a run recorded before it never timed a target. */
 export const SLA_CLOCK_PATCH = 'sla-clock';
+/** A close by an agent sends the satisfaction survey from this patch on (docs/csat.md). */
+export const CSAT_SURVEY_PATCH = 'csat-survey';
 
 type Command = CarriedCommand | { kind: 'action'; actionId: string; request: AgentActionRequest };
 
@@ -62,8 +64,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   const chat = new WebChat(input.channel === 'web_chat', carried?.chatFollowUp);
   const initialState = carried?.state ?? newTicketState({ ticketId: input.ticketId, accountId: input.accountId, channel: input.channel, createdAt: now() });
   const closesIdleChats = input.channel === 'web_chat' && patched(CHAT_IDLE_CLOSE_PATCH);
-  const keepsSlaClock = patched(SLA_CLOCK_PATCH);
-  const ticket = new TicketCommands(initialState, carried?.recentMessageIds ?? [], sideTasks, chat, now, closesIdleChats, keepsSlaClock);
+  const features = { closesIdleChats, keepsSlaClock: patched(SLA_CLOCK_PATCH), surveysAfterClose: patched(CSAT_SURVEY_PATCH) };
+  const ticket = new TicketCommands(initialState, carried?.recentMessageIds ?? [], sideTasks, chat, now, features);
   for (const messageId of carried?.pendingDeliveries ?? []) sideTasks.start({ kind: 'delivery', messageId }, { handedOver: true });
   for (const task of carried?.sideTasks ?? []) sideTasks.start(task, { handedOver: true });
   let applyingActionId: string | null = null;

@@ -5,6 +5,7 @@ import { ApiError } from '../common/api-error.js';
 import { ORM } from '../tokens.js';
 import { assertTicketOfAccount } from './ticket-ids.js';
 import { PROFILE_AND_JOINED } from '../../../libs/profiles/profile-directory.js';
+import type { SlaTargetKind } from '../../../libs/domain/sla-policies.js';
 import type { TicketPriority } from '../../../libs/domain/ticket.js';
 import { PRIORITY_RANK_SQL } from '../../../libs/persistence/priority-rank.js';
 
@@ -25,10 +26,17 @@ export interface TicketFilters {
   q?: string;
   /** The customer's profile (with the profiles joined into it). */
   profileId?: string;
+  /** Service levels: at_risk = a target's warning has come but not its deadline; breached = a target was missed. */
+  sla?: SlaFilter[];
 }
 
+export const SLA_FILTERS = ['at_risk', 'breached'] as const;
+export type SlaFilter = (typeof SLA_FILTERS)[number];
+export const TICKET_SORTS = ['updatedAt', 'createdAt', 'priority', 'slaDue'] as const;
+
 export interface TicketListRequest extends TicketFilters {
-  sort?: 'updatedAt' | 'createdAt' | 'priority';
+  sort?: (typeof TICKET_SORTS)[number];
+  /** Default: desc, except for slaDue (asc: the nearest deadline first). */
   order?: 'asc' | 'desc';
   cursor?: string;
   limit?: number;
@@ -56,6 +64,8 @@ export interface TicketSummary {
   closedAt: string | null;
   /** The newest message, its body shortened, for a list row. */
   lastMessage: { direction: 'inbound' | 'outbound'; preview: string; createdAt: string } | null;
+  /** The SLA clock as the projection summarises it; null while no policy applies. */
+  sla: { policyId: string; dueAt: string | null; atRiskFrom: string | null; breachedAt: string | null } | null;
 }
 
 export interface MessageRecord {
@@ -71,6 +81,39 @@ export interface MessageRecord {
   createdAt: string;
   /** SMS (SPEC §9): the campaign or flow send this inbound text answers, when it was attributed. */
   attribution: { kind: 'campaign' | 'flow'; sourceId: string; sentAt: string } | null;
+}
+
+/** One timed SLA target of a ticket (ticket_sla_clocks). */
+export interface SlaTargetRecord {
+  clockId: string;
+  target: SlaTargetKind;
+  policyId: string | null;
+  policyName: string | null;
+  minutes: number;
+  calendarId: string | null;
+  startedAt: string;
+  dueAt: string | null;
+  warnedAt: string | null;
+  breachedAt: string | null;
+  endedAt: string | null;
+  outcome: 'running' | 'paused' | 'met' | 'cancelled';
+  endedByUserId: string | null;
+}
+
+interface SlaTargetRow {
+  clock_id: string;
+  target: SlaTargetKind;
+  policy_id: string | null;
+  policy_name: string | null;
+  minutes: number;
+  calendar_id: string | null;
+  started_at: Date;
+  due_at: Date | null;
+  warned_at: Date | null;
+  breached_at: Date | null;
+  ended_at: Date | null;
+  outcome: SlaTargetRecord['outcome'];
+  ended_by_user_id: string | null;
 }
 
 interface TicketRow {
@@ -95,6 +138,10 @@ interface TicketRow {
   updated_at: Date;
   closed_at: Date | null;
   last_message: { direction: 'inbound' | 'outbound'; preview: string; createdAt: string } | null;
+  sla_policy_id: string | null;
+  sla_due_at: Date | null;
+  sla_at_risk_from: Date | null;
+  sla_breached_at: Date | null;
 }
 
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
@@ -140,10 +187,18 @@ function toSummary(row: TicketRow): TicketSummary {
     updatedAt: iso(row.updated_at)!,
     closedAt: iso(row.closed_at),
     lastMessage: row.last_message ? { ...row.last_message, createdAt: iso(row.last_message.createdAt)! } : null,
+    sla: row.sla_policy_id ? { policyId: row.sla_policy_id, dueAt: iso(row.sla_due_at), atRiskFrom: iso(row.sla_at_risk_from), breachedAt: iso(row.sla_breached_at) } : null,
   };
 }
 
 type SortKey = { sql: string; type: 'timestamptz' | 'int' };
+
+/** The next SLA deadline, tickets without one after all others (the expression of the index tickets_account_sla_due). */
+export const SLA_DUE_SORT_KEY = `COALESCE(t.sla_due_at, '9999-12-31T00:00:00Z'::timestamptz)`;
+
+/** As the workflow recorded them (its durable timers fire at the deadlines): a target missed; a warning and no target missed. */
+const SLA_BREACHED = '(t.sla_breached_at IS NOT NULL)';
+const SLA_AT_RISK = '(t.sla_at_risk_from IS NOT NULL AND t.sla_breached_at IS NULL)';
 
 /** Each sort as its ORDER BY keys, all in one direction; the ticket id always comes last, so the order is total. */
 const SORTS: Record<NonNullable<TicketListRequest['sort']>, SortKey[]> = {
@@ -153,6 +208,7 @@ const SORTS: Record<NonNullable<TicketListRequest['sort']>, SortKey[]> = {
     { sql: `(${PRIORITY_RANK_SQL('t.priority')})`, type: 'int' },
     { sql: 't.updated_at', type: 'timestamptz' },
   ],
+  slaDue: [{ sql: SLA_DUE_SORT_KEY, type: 'timestamptz' }],
 };
 
 /** A thread pages from the newest message back. */
@@ -208,6 +264,9 @@ function filterClause(accountId: string, userId: string, filters: TicketFilters)
     where.push(`t.priority IN (${filters.priority.map(() => '?').join(', ')})`);
     params.push(...filters.priority);
   }
+  if (filters.sla?.length) {
+    where.push(`(${filters.sla.map((filter) => (filter === 'breached' ? SLA_BREACHED : SLA_AT_RISK)).join(' OR ')})`);
+  }
   if (filters.assigneeId) {
     where.push('t.assignee_id = ?');
     params.push(filters.assigneeId);
@@ -254,7 +313,7 @@ export class TicketQueriesService {
   async list(accountId: string, userId: string, request: TicketListRequest): Promise<{ tickets: TicketSummary[]; nextCursor: string | null }> {
     const { where, params } = filterClause(accountId, userId, request);
     const keys = SORTS[request.sort ?? 'updatedAt'];
-    const descending = (request.order ?? 'desc') === 'desc';
+    const descending = (request.order ?? (request.sort === 'slaDue' ? 'asc' : 'desc')) === 'desc';
     if (request.cursor) {
       const values = decodeCursor(request.cursor, keys);
       where.push(`(${keys.map((key) => key.sql).join(', ')}, t.id) ${descending ? '<' : '>'} (${keys.map((key) => `?::${key.type}`).join(', ')}, ?)`);
@@ -288,6 +347,34 @@ export class TicketQueriesService {
     );
     if (!row) throw ApiError.notFound(`ticket ${ticketId} not found`);
     return toSummary(row);
+  }
+
+  /** The ticket's timed SLA targets, oldest first: the ones running and the ones met, missed or cancelled. */
+  async slaTargets(accountId: string, userId: string, ticketId: string): Promise<{ policyId: string | null; targets: SlaTargetRecord[] }> {
+    const ticket = await this.get(accountId, userId, ticketId);
+    const rows = await this.orm.em.fork().execute<SlaTargetRow[]>(
+      `SELECT clock_id, target, policy_id, policy_name, minutes, calendar_id, started_at, due_at, warned_at, breached_at, ended_at, outcome, ended_by_user_id
+       FROM ticket_sla_clocks WHERE ticket_id = ? AND account_id = ? ORDER BY started_at, clock_id`,
+      [ticketId, accountId],
+    );
+    return {
+      policyId: ticket.sla?.policyId ?? null,
+      targets: rows.map((row) => ({
+        clockId: row.clock_id,
+        target: row.target,
+        policyId: row.policy_id,
+        policyName: row.policy_name,
+        minutes: row.minutes,
+        calendarId: row.calendar_id,
+        startedAt: iso(row.started_at)!,
+        dueAt: iso(row.due_at),
+        warnedAt: iso(row.warned_at),
+        breachedAt: iso(row.breached_at),
+        endedAt: iso(row.ended_at),
+        outcome: row.outcome,
+        endedByUserId: row.ended_by_user_id,
+      })),
+    };
   }
 
   /** Newest first from the cursor on; returned oldest first, as a thread reads. */

@@ -15,8 +15,10 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CHANNELS } from '../../../libs/domain/channel-policy.js';
+import { SLA_TARGET_KINDS, type SlaTargetKind } from '../../../libs/domain/sla-policies.js';
 import { MAX_REPLY_LENGTH, TICKET_PRIORITIES, TICKET_STATUSES, type TicketPriority } from '../../../libs/domain/ticket.js';
 import { IsDateTime } from '../common/date-time.validator.js';
+import { SLA_FILTERS, TICKET_SORTS, type SlaFilter } from './ticket-queries.service.js';
 
 /** A query parameter written `a,b,c` as a list (empty parts dropped). */
 export const commaList = ({ value }: { value: unknown }) =>
@@ -35,6 +37,9 @@ export class TicketListQuery {
   @ApiPropertyOptional({ description: 'Comma-separated priorities', example: 'high,urgent' })
   @IsOptional() @Transform(commaList) @IsIn(TICKET_PRIORITIES, { each: true, message: `priority must be among ${TICKET_PRIORITIES.join(', ')}` }) priority?: string[];
 
+  @ApiPropertyOptional({ description: 'Comma-separated: at_risk (a target\'s warning has come, not its deadline), breached (a target was missed)', example: 'at_risk,breached' })
+  @IsOptional() @Transform(commaList) @IsIn(SLA_FILTERS, { each: true, message: `sla must be among ${SLA_FILTERS.join(', ')}` }) sla?: SlaFilter[];
+
   @ApiPropertyOptional() @IsOptional() @IsString() assigneeId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() tag?: string;
   @ApiPropertyOptional({ description: 'The customer\'s profile' }) @IsOptional() @IsString() @MaxLength(100) profileId?: string;
@@ -43,9 +48,13 @@ export class TicketListQuery {
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsDateTime() updatedFrom?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsDateTime() updatedTo?: string;
   @ApiPropertyOptional({ description: 'Text in the subject or in any message' }) @IsOptional() @IsString() @MaxLength(200) q?: string;
-  @ApiPropertyOptional({ enum: ['updatedAt', 'createdAt', 'priority'], default: 'updatedAt', description: 'priority: most urgent first (asc: least), then the last updated' })
-  @IsOptional() @IsIn(['updatedAt', 'createdAt', 'priority']) sort?: 'updatedAt' | 'createdAt' | 'priority';
-  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc' }) @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
+  @ApiPropertyOptional({
+    enum: TICKET_SORTS,
+    default: 'updatedAt',
+    description: 'priority: most urgent first (asc: least), then the last updated. slaDue: the nearest SLA deadline first (tickets without one last)',
+  })
+  @IsOptional() @IsIn(TICKET_SORTS) sort?: (typeof TICKET_SORTS)[number];
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], description: 'Default desc; for sort=slaDue, asc' }) @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() cursor?: string;
   @ApiPropertyOptional({ default: 25, minimum: 1, maximum: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
 }
@@ -109,6 +118,36 @@ export class LastMessageDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
+export class TicketSlaSummaryDto {
+  @ApiProperty({ description: 'The SLA policy in force (GET /sla-policies/{policyId})' }) policyId!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'The nearest deadline of a target not yet missed' }) dueAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the earliest warning of such a target came or comes' }) atRiskFrom!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When a running target was first missed' }) breachedAt!: string | null;
+}
+
+export const SLA_TARGET_OUTCOMES = ['running', 'paused', 'met', 'cancelled'] as const;
+
+export class TicketSlaTargetDto {
+  @ApiProperty({ description: 'The target and its ordinal in the ticket, e.g. next_response:4' }) clockId!: string;
+  @ApiProperty({ enum: SLA_TARGET_KINDS }) target!: SlaTargetKind;
+  @ApiProperty({ nullable: true, type: String }) policyId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) policyName!: string | null;
+  @ApiProperty({ description: 'The target, in minutes of its calendar (or of the clock)' }) minutes!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'null: around the clock' }) calendarId!: string | null;
+  @ApiProperty({ format: 'date-time' }) startedAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'null while paused' }) dueAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) warnedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Set when the target was missed' }) breachedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) endedAt!: string | null;
+  @ApiProperty({ enum: SLA_TARGET_OUTCOMES, description: 'met (by a reply or the close; late when breachedAt is set), cancelled (no longer owed)' }) outcome!: (typeof SLA_TARGET_OUTCOMES)[number];
+  @ApiProperty({ nullable: true, type: String, description: 'The agent whose reply or close ended it' }) endedByUserId!: string | null;
+}
+
+export class TicketSlaDto {
+  @ApiProperty({ nullable: true, type: String, description: 'The policy in force; null when none applies' }) policyId!: string | null;
+  @ApiProperty({ type: [TicketSlaTargetDto] }) targets!: TicketSlaTargetDto[];
+}
+
 export class TicketSummaryDto {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: CHANNELS }) channel!: string;
@@ -128,6 +167,7 @@ export class TicketSummaryDto {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) closedAt!: string | null;
   @ApiProperty({ nullable: true, type: LastMessageDto, description: 'The newest message, for a list row' }) lastMessage!: LastMessageDto | null;
+  @ApiProperty({ nullable: true, type: TicketSlaSummaryDto, description: 'Service levels; null while no SLA policy applies' }) sla!: TicketSlaSummaryDto | null;
 }
 
 export class TicketPageDto {
@@ -171,6 +211,44 @@ export class TicketDetailDto {
   @ApiProperty({ nullable: true, type: String }) olderCursor!: string | null;
 }
 
+export class SlaGoalDto {
+  @ApiProperty() minutes!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'null: around the clock' }) calendarId!: string | null;
+}
+
+export class SlaPauseDto {
+  @ApiProperty({ format: 'date-time' }) from!: string;
+  @ApiProperty({ format: 'date-time' }) to!: string;
+}
+
+export class SlaClockDto {
+  @ApiProperty({ description: 'e.g. first_response:1' }) id!: string;
+  @ApiProperty({ enum: SLA_TARGET_KINDS }) target!: SlaTargetKind;
+  @ApiProperty({ format: 'date-time' }) startedAt!: string;
+  @ApiProperty({ type: [SlaPauseDto], description: 'Snoozed time left out (policies that pause while snoozed)' }) pauses!: SlaPauseDto[];
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) pausedSince!: string | null;
+  @ApiProperty({ nullable: true, type: SlaGoalDto, description: 'null while no policy sets this target' }) goal!: SlaGoalDto | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) warnAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) dueAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) warnedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) breachedAt!: string | null;
+}
+
+export class SlaPolicyInForceDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() warnAtPercent!: number;
+  @ApiProperty() pauseWhileSnoozed!: boolean;
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'As in the policy (GET /sla-policies/{id})' }) onWarning!: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'As in the policy' }) onBreach!: object[];
+}
+
+export class SlaStateDto {
+  @ApiProperty({ nullable: true, type: SlaPolicyInForceDto }) policy!: SlaPolicyInForceDto | null;
+  @ApiProperty({ type: [SlaClockDto], description: 'The targets counting now' }) clocks!: SlaClockDto[];
+  @ApiProperty() startedCount!: number;
+}
+
 /** The ticket's live state, as its workflow holds it after the action. */
 export class TicketStateDto {
   @ApiProperty() ticketId!: string;
@@ -186,6 +264,7 @@ export class TicketStateDto {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The customer\'s profile as the ticket names it (absent on tickets from before profiles)' }) profileId?: string | null;
   @ApiPropertyOptional({ description: 'An agent chose the profile: messages no longer change it' }) profileChosenByAgent?: boolean;
   @ApiPropertyOptional({ enum: TICKET_PRIORITIES, description: 'Absent on tickets carried from before priorities: normal' }) priority?: TicketPriority;
+  @ApiPropertyOptional({ type: SlaStateDto, description: 'The SLA clock (absent on tickets from before it)' }) sla?: SlaStateDto;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) closedAt!: string | null;

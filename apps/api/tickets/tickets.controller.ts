@@ -34,6 +34,7 @@ import {
   TicketDetailDto,
   TicketListQuery,
   TicketPageDto,
+  TicketSlaDto,
   TicketStateDto,
 } from './ticket.dto.js';
 
@@ -92,6 +93,14 @@ export class TicketsController {
     const ticket = await this.queries.get(principal.accountId, principal.user.id, ticketId);
     const { messages, olderCursor } = await this.queries.messages(principal.accountId, ticketId, { limit: 50 });
     return { ticket, messages, olderCursor };
+  }
+
+  @Get(':ticketId/sla')
+  @ApiOperation({ summary: 'The ticket\'s SLA targets: running, met, missed or cancelled, with their deadlines (docs/service-levels.md)' })
+  @ApiOkResponse({ type: TicketSlaDto })
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  sla(@CurrentPrincipal() principal: AgentPrincipal, @Param('ticketId') ticketId: string): Promise<TicketSlaDto> {
+    return this.queries.slaTargets(principal.accountId, principal.user.id, ticketId);
   }
 
   @Get(':ticketId/messages')

@@ -14,7 +14,8 @@ export class Migration0021SlaClock extends Migration {
 
   override up(): void {
     this.addSql('ALTER TABLE tickets ADD COLUMN sla_policy_id text, ADD COLUMN sla_due_at timestamptz, ADD COLUMN sla_at_risk_from timestamptz, ADD COLUMN sla_breached_at timestamptz');
-    this.addSql('CREATE INDEX tickets_account_sla_due ON tickets (account_id, sla_due_at, id) WHERE sla_due_at IS NOT NULL');
+    // The expression is the sort key of `sort=slaDue` (SLA_DUE_SORT_KEY): tickets without a deadline last.
+    this.addSql(`CREATE INDEX tickets_account_sla_due ON tickets (account_id, (COALESCE(sla_due_at, '9999-12-31T00:00:00Z'::timestamptz)), id)`);
     this.addSql(`
       CREATE TABLE ticket_sla_clocks (
         ticket_id text NOT NULL,

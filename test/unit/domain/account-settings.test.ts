@@ -42,7 +42,7 @@ describe('resolveAccountSettings', () => {
     expect(resolved.sms).toEqual(DEFAULT_ACCOUNT_SETTINGS.sms);
     expect(resolved.webChat).toEqual(DEFAULT_ACCOUNT_SETTINGS.webChat);
     expect(resolved.email).toEqual({ ...DEFAULT_ACCOUNT_SETTINGS.email, supportAddresses: ['s@b.test'] });
-    expect(Object.keys(resolved).sort()).toEqual(['email', 'sms', 'unreadNotificationEnabled', 'webChat']);
+    expect(Object.keys(resolved).sort()).toEqual(['csat', 'email', 'sms', 'unreadNotificationEnabled', 'webChat']);
   });
 
   it('resolves the SMS auto-responder key by key', () => {
@@ -56,5 +56,14 @@ describe('resolveAccountSettings', () => {
     resolved.sms.autoResponder.enabled = true;
     expect(DEFAULT_ACCOUNT_SETTINGS.sms.optOutKeywords).not.toContain('NOPE');
     expect(DEFAULT_ACCOUNT_SETTINGS.sms.autoResponder.enabled).toBe(false);
+  });
+});
+
+describe('the CSAT section', () => {
+  it('is off by default and takes its default for a stored value it cannot use, key by key', () => {
+    expect(resolveAccountSettings({}).csat).toEqual({ enabledChannels: [], resendAfterDays: 7, question: 'How would you rate the help you received?' });
+    const resolved = resolveAccountSettings({ csat: { enabledChannels: ['email', 'fax'], resendAfterDays: 30, question: '  ' } }).csat;
+    expect(resolved).toEqual({ enabledChannels: [], resendAfterDays: 30, question: 'How would you rate the help you received?' });
+    expect(resolveAccountSettings({ csat: { enabledChannels: ['sms', 'email'] } }).csat.enabledChannels).toEqual(['sms', 'email']);
   });
 });

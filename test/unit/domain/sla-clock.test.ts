@@ -62,7 +62,7 @@ describe('the SLA clock', () => {
       ['first_response:1', later(CREATED, 60)],
       ['resolution:2', later(CREATED, 60)],
     ]);
-    expect(slaSummary(state)).toEqual({ policyId: 'p-1', dueAt: later(CREATED, 60), atRiskFrom: later(CREATED, 48), breachedAt: null });
+    expect(slaSummary(state)).toEqual({ policyId: 'p-1', dueAt: later(CREATED, 60), atRiskFrom: null, breachedAt: null });
     expect(msUntilNextSlaDeadline(state, CREATED)).toBe(48 * MINUTE);
   });
 
@@ -81,6 +81,7 @@ describe('the SLA clock', () => {
     const warned = recordDueSlaAlerts(state, later(CREATED, 48))!;
     expect(warned.alerts.map((alert) => `${alert.kind}:${alert.clock.id}`)).toEqual(['warning:first_response:1', 'warning:resolution:2']);
     state = warned.transition.state;
+    expect(slaSummary(state).atRiskFrom).toBe(later(CREATED, 48));
     expect(recordDueSlaAlerts(state, later(CREATED, 50))).toBeNull();
     const breached = recordDueSlaAlerts(state, later(CREATED, 60))!;
     expect(breached.transition.events.map((event) => event.type)).toEqual(['sla_breached', 'sla_breached']);

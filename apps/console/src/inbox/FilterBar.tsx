@@ -1,6 +1,6 @@
 import { useEffect, useState, type RefObject } from 'react';
 import { CHANNEL_LABELS, PRIORITIES, PRIORITY_LABELS, useUsers } from '../common/people';
-import { CHANNELS, STATUSES, type ListFilters } from './filters';
+import { CHANNELS, SLA_STATES, STATUSES, type ListFilters } from './filters';
 
 /** A date input's day (the agent's zone) as the instant it starts, and back. */
 const dayStart = (day: string) => (day ? new Date(`${day}T00:00`).toISOString() : undefined);
@@ -63,6 +63,15 @@ export function FilterBar({ filters, onChange, searchRef }: { filters: ListFilte
           </label>
         ))}
       </fieldset>
+      <fieldset>
+        <legend>SLA</legend>
+        {SLA_STATES.map(([state, label]) => (
+          <label key={state} className="chip">
+            <input type="checkbox" checked={filters.sla.includes(state)} onChange={() => onChange({ ...filters, sla: toggle(filters.sla, state) })} />
+            {label}
+          </label>
+        ))}
+      </fieldset>
       <label>
         Assignee
         <select value={filters.assigneeId ?? ''} onChange={(event) => onChange({ ...filters, assigneeId: event.target.value || undefined })}>
@@ -100,6 +109,7 @@ export function FilterBar({ filters, onChange, searchRef }: { filters: ListFilte
           <option value="createdAt:desc">Newest first</option>
           <option value="createdAt:asc">Oldest first</option>
           <option value="priority:desc">Most urgent first</option>
+          <option value="slaDue:asc">SLA due first</option>
         </select>
       </label>
     </form>

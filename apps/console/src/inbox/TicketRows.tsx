@@ -31,6 +31,7 @@ export function TicketRows(props: {
           <th scope="col">Customer</th>
           <th scope="col">Channel</th>
           <th scope="col">Priority</th>
+          <th scope="col">SLA</th>
           <th scope="col">Status</th>
           <th scope="col">Assignee</th>
           <th scope="col">Tags</th>
@@ -63,6 +64,9 @@ export function TicketRows(props: {
                 <span className={`priority priority-${ticket.priority}`}>{PRIORITY_LABELS[ticket.priority]}</span>
               </td>
               <td>
+                <SlaBadge ticket={ticket} />
+              </td>
+              <td>
                 <span className={`status status-${ticket.status}`}>{ticket.status}</span>
                 {ticket.status === 'snoozed' && ticket.snoozedUntil && (
                   <>
@@ -87,5 +91,19 @@ export function TicketRows(props: {
         })}
       </tbody>
     </table>
+  );
+}
+
+/** The ticket's service level in a list row: breached, at risk, or when the next target is due. */
+function SlaBadge({ ticket: { sla, status } }: { ticket: Ticket }) {
+  if (!sla) return <span className="muted">—</span>;
+  if (sla.breachedAt) return <span className="sla sla-breached">Breached</span>;
+  // No deadline left: every target met, or the clock paused while snoozed.
+  if (!sla.dueAt) return <span className="muted">{status === 'snoozed' ? 'Paused' : '—'}</span>;
+  return (
+    <span className={`sla ${sla.atRiskFrom ? 'sla-at-risk' : ''}`}>
+      {sla.atRiskFrom ? 'At risk, due ' : 'Due '}
+      <Time value={sla.dueAt} />
+    </span>
   );
 }

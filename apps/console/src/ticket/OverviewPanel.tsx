@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, describeFailure, unwrap, type Ticket } from '../api/client';
+import { api, describeFailure, unwrap, type Schemas, type Ticket } from '../api/client';
 import { CHANNEL_LABELS, useUserName } from '../common/people';
 import { formatExact, Time } from '../common/time';
 
@@ -31,6 +31,7 @@ export function OverviewPanel({ ticketId, ticket }: { ticketId: string; ticket: 
           <dd>{ticket.tags.length ? ticket.tags.join(', ') : 'None'}</dd>
         </dl>
       </section>
+      <ServiceLevels ticketId={ticketId} />
       {overview.isError && <p className="error">{describeFailure(overview.error)}</p>}
       {overview.data && (
         <>
@@ -101,4 +102,46 @@ export function OverviewPanel({ ticketId, ticket }: { ticketId: string; ticket: 
       )}
     </aside>
   );
+}
+
+const TARGET_LABELS: Record<string, string> = { first_response: 'First response', next_response: 'Next response', resolution: 'Resolution' };
+
+/** The ticket's SLA targets (GET /tickets/:id/sla): each with its deadline and whether it was met, missed or is running. */
+function ServiceLevels({ ticketId }: { ticketId: string }) {
+  const sla = useQuery({
+    queryKey: ['ticket', ticketId, 'sla'],
+    queryFn: () => unwrap(api.GET('/tickets/{ticketId}/sla', { params: { path: { ticketId } } })),
+  });
+  if (sla.isError) return <p className="error">{describeFailure(sla.error)}</p>;
+  const targets = sla.data?.targets ?? [];
+  if (targets.length === 0) return null;
+  return (
+    <section aria-labelledby="overview-sla">
+      <h2 id="overview-sla">Service levels</h2>
+      <p className="muted">{targets.at(-1)?.policyName ?? 'No policy'}</p>
+      <ul className="sla-targets">
+        {targets.map((target) => (
+          <li key={target.clockId}>
+            <strong>{TARGET_LABELS[target.target]}</strong> ({target.minutes} min{target.calendarId ? ', business hours' : ''}):{' '}
+            <SlaOutcome target={target} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function SlaOutcome({ target }: { target: Schemas['TicketSlaTargetDto'] }) {
+  const late = target.breachedAt !== null;
+  switch (target.outcome) {
+    case 'met':
+      return <span className={late ? 'sla sla-breached' : 'sla'}>{late ? 'met late' : 'met'}{target.endedAt && <> <Time value={target.endedAt} /></>}</span>;
+    case 'cancelled':
+      return <span className="muted">no longer owed</span>;
+    case 'paused':
+      return <span className="muted">paused while snoozed</span>;
+    case 'running':
+      if (late) return <span className="sla sla-breached">breached <Time value={target.breachedAt!} /></span>;
+      return <span className={target.warnedAt ? 'sla sla-at-risk' : 'sla'}>{target.warnedAt ? 'at risk, ' : ''}due {target.dueAt ? <Time value={target.dueAt} /> : '—'}</span>;
+  }
 }
