@@ -1,3 +1,5 @@
+import { findBusinessCalendar } from '../../libs/calendars/business-calendar-store.js';
+import { isOpen, nextChange } from '../../libs/calendars/business-calendar.js';
 import { resolveAccountSettings } from '../../libs/domain/account-settings.js';
 import { isWithinOfficeHours, nextOfficeHoursChange } from '../../libs/domain/office-hours.js';
 import type { OfficeHoursFacts } from '../../libs/domain/web-chat.js';
@@ -14,14 +16,23 @@ export function createWebChatActivities({ orm, mail, config }: ActivityDependenc
   const activities = {
     /**
      * Office hours at the workflow's instant `at` (time zones need Intl, which workflow code must not use):
-     * whether the team is online, the next change, and the two texts. The result is recorded in history.
+     * whether the team is online, the next change, and the two texts. The result is recorded in history. A
+     * business-hours calendar chosen as the office hours wins over the hours set in the web-chat settings.
      */
     async loadOfficeHoursFacts(input: { accountId: string; at: string }): Promise<OfficeHoursFacts> {
       const { webChat } = (await accountRow(input.accountId)).settings;
       const texts = { onlineText: webChat.onlineAutoResponse, offlineText: webChat.offlineAutoResponse };
+      const at = new Date(input.at);
+      if (webChat.officeHoursCalendarId) {
+        const calendar = await findBusinessCalendar(orm, input.accountId, webChat.officeHoursCalendarId);
+        if (calendar) {
+          const change = nextChange(calendar, at);
+          const nextChangeAt = change ? { kind: change.kind, at: change.at.toISOString() } : null;
+          return { configured: true, online: isOpen(calendar, at), timeZone: calendar.timeZone, nextChange: nextChangeAt, calendarId: calendar.id, ...texts };
+        }
+      }
       const hours = webChat.officeHours;
       if (!hours) return { configured: false, online: true, timeZone: null, nextChange: null, ...texts };
-      const at = new Date(input.at);
       const change = nextOfficeHoursChange(hours, at);
       return {
         configured: true,

@@ -407,6 +407,28 @@ export function addBusinessTime(calendar: BusinessCalendar, start: Date, duratio
 }
 
 /**
+ * The next opening or closing after `at` (touching windows are one opening, so midnight between two whole
+ * days is no change); null when there is none within {@link BUSINESS_CALENDAR_SEARCH_DAYS} local days (or the
+ * calendar is always or never open).
+ */
+export function nextChange(calendar: BusinessCalendar, at: Date): { kind: 'opens' | 'closes'; at: Date } | null {
+  const compiled = compile(calendar);
+  const t = epochMsOf(at, 'at');
+  if (compiled.alwaysOpen || compiled.neverOpen) return null;
+  let opening: [number, number] | null = null;
+  for (const [start, end] of openIntervals(compiled, t, BUSINESS_CALENDAR_SEARCH_DAYS)) {
+    if (opening && start <= opening[1]) {
+      opening[1] = end;
+      continue;
+    }
+    if (opening) break;
+    if (start > t) return { kind: 'opens', at: new Date(start) };
+    opening = [start, end];
+  }
+  return opening ? { kind: 'closes', at: new Date(opening[1]) } : null;
+}
+
+/**
  * Milliseconds of open time in [from, to); 0 when `to` is not after `from`. Not bounded: it walks the
  * local days between the two instants.
  */

@@ -25,6 +25,8 @@ export interface WebChatSettings {
   followUpFromAddress: string | null;
   /** Weekly schedule in an IANA time zone with exceptions; null: the team always counts as online. */
   officeHours: OfficeHours | null;
+  /** A business-hours calendar of the account (docs/service-levels.md) that gives the office hours instead; it wins over officeHours. */
+  officeHoursCalendarId: string | null;
   /** Posted in a new conversation within office hours; null or empty: nothing. */
   onlineAutoResponse: string | null;
   /** Posted in a new conversation outside office hours; null or empty: nothing. */
@@ -36,6 +38,7 @@ export interface WebChatSettings {
 export const DEFAULT_WEB_CHAT_SETTINGS: WebChatSettings = {
   followUpFromAddress: null,
   officeHours: null,
+  officeHoursCalendarId: null,
   onlineAutoResponse: null,
   offlineAutoResponse: null,
   visitorTokenTtlHours: 7 * 24,
@@ -139,6 +142,7 @@ const AUTO_RESPONDER_SCHEMA: Schema<SmsAutoResponderSettings> = {
 const WEB_CHAT_SCHEMA: Schema<WebChatSettings> = {
   followUpFromAddress: isNullableText,
   officeHours: isOfficeHours,
+  officeHoursCalendarId: (value) => value === null || isText(value),
   onlineAutoResponse: isNullableText,
   offlineAutoResponse: isNullableText,
   visitorTokenTtlHours: isIntegerIn(1, MAX_VISITOR_TOKEN_TTL_HOURS),

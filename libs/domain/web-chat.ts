@@ -132,6 +132,8 @@ export interface OfficeHoursFacts {
   timeZone: string | null;
   /** The next opening or closing (UTC, ISO 8601), null when none within the search window. */
   nextChange: { kind: 'opens' | 'closes'; at: string } | null;
+  /** The business-hours calendar the hours came from, when one is chosen (absent: the web-chat settings' own hours). */
+  calendarId?: string;
   onlineText: string | null;
   offlineText: string | null;
 }

@@ -156,6 +156,14 @@ describe('web chat API', () => {
       body: { officeHours: { timeZone: 'Mars/Olympus', weekly: [{ day: 1, opens: '09:00', closes: '17:00' }], exceptions: [] } },
     });
     expect(badZone).toMatchObject({ status: 400, body: { field: 'officeHours.timeZone' } });
+    const unknownCalendar = await call('PATCH', '/settings/web-chat', { headers: brand.headers('owner'), body: { officeHoursCalendarId: 'no-such-calendar' } });
+    expect(unknownCalendar).toMatchObject({ status: 400, body: { field: 'officeHoursCalendarId' } });
+    const calendar = await call('POST', '/business-calendars', { headers: brand.headers('owner'), body: { name: 'Chat hours', timeZone: 'Europe/Paris', weekly: [{ day: 1, windows: [{ opens: '09:00', closes: '18:00' }] }], holidays: [] } });
+    const chosen = await call('PATCH', '/settings/web-chat', { headers: brand.headers('owner'), body: { officeHoursCalendarId: calendar.body.id } });
+    expect(chosen).toMatchObject({ status: 200, body: { officeHoursCalendarId: calendar.body.id } });
+    const deleteInUse = await call('DELETE', `/business-calendars/${calendar.body.id}`, { headers: brand.headers('owner') });
+    expect(deleteInUse).toMatchObject({ status: 409, body: { error: 'calendar_in_use' } });
+    expect((await call('PATCH', '/settings/web-chat', { headers: brand.headers('owner'), body: { officeHoursCalendarId: null } })).body).toMatchObject({ officeHoursCalendarId: null });
     const forbidden = await agent('PATCH', '/settings/web-chat', { onlineAutoResponse: 'Hi' });
     expect(forbidden.status).toBe(403);
     const saved = await call('PATCH', '/settings/web-chat', { headers: brand.headers('owner'), body: { onlineAutoResponse: 'Hi there', followUpFromAddress: 'Chat@Brand.example' } });

@@ -5,6 +5,7 @@ import {
   addBusinessTime,
   businessTimeBetween,
   isOpen,
+  nextChange,
   nextOpening,
   toCalendarLocalIso,
   validateBusinessCalendar,
@@ -358,5 +359,22 @@ describe('validateBusinessCalendar', () => {
       'weekly[2].windows[0]',
       'holidays[0]',
     ]);
+  });
+});
+
+describe('nextChange', () => {
+  it('gives the next opening when closed and the closing of the current opening when open, joining whole days', () => {
+    const split: BusinessCalendar = { ...paris, weekly: [...days([1, 2, 3, 4], [{ opens: '09:00', closes: '12:00' }, { opens: '14:00', closes: '18:00' }]), { day: 5, windows: [{ opens: '00:00', closes: '24:00' }] }, { day: 6, windows: [{ opens: '00:00', closes: '12:00' }] }] };
+    const local = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Paris' }).toJSDate();
+    const change = (iso: string) => {
+      const next = nextChange(split, local(iso));
+      return next && `${next.kind} ${toCalendarLocalIso(split, next.at)}`;
+    };
+    expect(change('2026-12-14T08:00')).toBe('opens 2026-12-14T09:00:00.000+01:00');
+    expect(change('2026-12-14T10:00')).toBe('closes 2026-12-14T12:00:00.000+01:00');
+    expect(change('2026-12-14T12:30')).toBe('opens 2026-12-14T14:00:00.000+01:00');
+    // Friday all day and Saturday morning are one opening: midnight is no change.
+    expect(change('2026-12-18T10:00')).toBe('closes 2026-12-19T12:00:00.000+01:00');
+    expect(nextChange(ALWAYS_OPEN, local('2026-12-14T10:00'))).toBeNull();
   });
 });

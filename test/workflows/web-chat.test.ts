@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Worker } from '@temporalio/worker';
 import { AccountSettingsService } from '../../apps/api/settings/account-settings.service.js';
+import { insertBusinessCalendar } from '../../libs/calendars/business-calendar-store.js';
 import type { WebChatSettings } from '../../libs/domain/account-settings.js';
 import type { DayOfWeek } from '../../libs/domain/office-hours.js';
 import { agentActionUpdate, visitorActivitySignal } from '../../libs/temporal/contracts/ticket.js';
@@ -169,5 +170,26 @@ describe('web chat on the time-skipping test server', () => {
 
     expect(await status(waiting.ticketId)).toBe('open');
     expect((await handle(waiting.ticketId).describe()).status.name).toBe('RUNNING');
+  });
+
+  it('takes its office hours from a business-hours calendar when one is chosen, over the hours of its own settings', async () => {
+    const brand = (await createAccountWithUsers(stack.orm, { roles: ['owner'] })).accountId;
+    // Open every day around the clock, while the settings' own hours are closed all week: the calendar wins.
+    const calendar = await insertBusinessCalendar(stack.orm, brand, {
+      name: 'Always staffed',
+      timeZone: 'Europe/Paris',
+      weekly: ([0, 1, 2, 3, 4, 5, 6] as const).map((day) => ({ day, windows: [{ opens: '00:00', closes: '24:00' }] })),
+      holidays: [],
+    });
+    await new AccountSettingsService(stack.orm).updateSection(brand, 'webChat', {
+      onlineAutoResponse: 'Online by the calendar.',
+      offlineAutoResponse: 'Offline by the settings.',
+      officeHours: { timeZone: 'America/New_York', weekly: [], exceptions: [] },
+      officeHoursCalendarId: calendar.id,
+    });
+    const { ticketId } = await stack.ingestion.ingest({ accountId: brand, channel: 'web_chat', externalId: `chat-${++sequence}`, body: 'hello', threadKey: 'conversation-calendar', sender: { visitorId: 'visitor-9' } });
+    const [answer] = await delivered(ticketId, 1);
+    expect(answer!.body).toBe('Online by the calendar.');
+    expect((await events(ticketId, 'chat_auto_response'))[0]!.detail).toMatchObject({ online: true, reason: 'within_office_hours' });
   });
 });

@@ -45,6 +45,10 @@ export class BusinessCalendarsService {
     return found(calendarId, await findBusinessCalendar(this.orm, accountId, calendarId));
   }
 
+  async exists(accountId: string, calendarId: string): Promise<boolean> {
+    return (await findBusinessCalendar(this.orm, accountId, calendarId)) !== null;
+  }
+
   /** 400 naming the field of the first problem, 409 `name_taken`. */
   async create(accountId: string, input: BusinessCalendarInput): Promise<StoredBusinessCalendar> {
     assertValid(input);
@@ -72,6 +76,8 @@ export class BusinessCalendarsService {
     if (users.length > 0) {
       throw ApiError.conflict('calendar_in_use', `SLA policies count their targets in this calendar: ${users.map((user) => `"${user.name}"`).join(', ')}; change them first`);
     }
+    const [chat] = await this.orm.em.fork().execute<{ id: string }[]>(`SELECT id FROM accounts WHERE id = ? AND settings->'webChat'->>'officeHoursCalendarId' = ?`, [accountId, calendarId]);
+    if (chat) throw ApiError.conflict('calendar_in_use', 'the web chat takes its office hours from this calendar; choose other office hours first');
     return found(calendarId, await deleteBusinessCalendar(this.orm, accountId, calendarId));
   }
 

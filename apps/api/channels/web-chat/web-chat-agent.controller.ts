@@ -9,6 +9,7 @@ import { CurrentPrincipal, requireAccountManager, type AgentPrincipal } from '..
 import { ApiError, ApiErrorBody } from '../../common/api-error.js';
 import { AccountSettingsService } from '../../settings/account-settings.service.js';
 import { Omittable, OmittableOrNull } from '../../settings/settings-validation.js';
+import { BusinessCalendarsService } from '../../calendars/business-calendars.service.js';
 import { WebChatService } from './web-chat.service.js';
 
 class VisitorPresenceDto {
@@ -57,6 +58,8 @@ class OfficeHoursDto {
 class WebChatSettingsDto implements WebChatSettings {
   @ApiProperty({ nullable: true, type: String, description: 'From of the offline follow-up; the first email support address when null' }) followUpFromAddress!: string | null;
   @ApiProperty({ nullable: true, type: OfficeHoursDto, description: 'null: the team always counts as online' }) officeHours!: OfficeHours | null;
+  @ApiProperty({ nullable: true, type: String, description: 'A business-hours calendar (GET /business-calendars) giving the office hours instead of officeHours; null: officeHours apply' })
+  officeHoursCalendarId!: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Posted in a new conversation within office hours; null: nothing' }) onlineAutoResponse!: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Posted in a new conversation outside office hours; null: nothing' }) offlineAutoResponse!: string | null;
   @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_VISITOR_TOKEN_TTL_HOURS, description: 'How long a visitor token stays valid (default 168, 7 days)' }) visitorTokenTtlHours!: number;
@@ -74,6 +77,11 @@ class WebChatSettingsPatch {
   @ValidateNested()
   @Type(() => OfficeHoursDto)
   officeHours?: OfficeHoursDto | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'A business-hours calendar of the account whose hours the chat follows; null: the officeHours above' })
+  @OmittableOrNull()
+  @IsString()
+  @MaxLength(100)
+  officeHoursCalendarId?: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, maxLength: 1000, description: 'null or blank: no auto-response' })
   @OmittableOrNull()
   @IsString()
@@ -101,6 +109,7 @@ export class WebChatAgentController {
     @Inject(WebChatService) private readonly chat: WebChatService,
     private readonly settings: AccountSettingsService,
     @Inject(AuditLog) private readonly audit: AuditLog,
+    @Inject(BusinessCalendarsService) private readonly calendars: BusinessCalendarsService,
   ) {}
 
   @Get('tickets/:ticketId/chat-visitor')
@@ -142,6 +151,12 @@ export class WebChatAgentController {
         if (problem) throw ApiError.badRequest(`officeHours.${problem.field}: ${problem.message}`, `officeHours.${problem.field}`);
         changes.officeHours = hours;
       } else changes.officeHours = null;
+    }
+    if (body.officeHoursCalendarId !== undefined) {
+      if (body.officeHoursCalendarId !== null && !(await this.calendars.exists(principal.accountId, body.officeHoursCalendarId))) {
+        throw ApiError.badRequest(`officeHoursCalendarId: no business-hours calendar ${body.officeHoursCalendarId} in this account`, 'officeHoursCalendarId');
+      }
+      changes.officeHoursCalendarId = body.officeHoursCalendarId;
     }
     if (body.followUpFromAddress !== undefined) changes.followUpFromAddress = body.followUpFromAddress?.trim().toLowerCase() || null;
     if (body.onlineAutoResponse !== undefined) changes.onlineAutoResponse = body.onlineAutoResponse?.trim() || null;

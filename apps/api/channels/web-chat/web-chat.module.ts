@@ -1,5 +1,6 @@
 import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { CalendarsModule } from '../../calendars/calendars.module.js';
 import { TicketsModule } from '../../tickets/tickets.module.js';
 import { ChatController } from './chat.controller.js';
 import { WebChatAgentController } from './web-chat-agent.controller.js';
@@ -23,7 +24,7 @@ function allowAnyOrigin(request: Request, response: Response, next: NextFunction
 
 /** Web chat: the customers' chat API and widget, the agents' presence view and the channel's settings. */
 @Module({
-  imports: [TicketsModule],
+  imports: [TicketsModule, CalendarsModule],
   controllers: [ChatController, WebChatAgentController],
   providers: [WebChatService],
 })

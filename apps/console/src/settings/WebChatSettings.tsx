@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useMemo, useRef } from 'react';
 import { api, describeFailure, unwrap, type Schemas } from '../api/client';
 import { useMe } from '../auth/session';
@@ -27,6 +28,8 @@ interface ExceptionDraft {
 }
 
 interface Draft {
+  /** A business-hours calendar that gives the office hours instead of the ones below ('' = none). */
+  officeHoursCalendarId: string;
   useOfficeHours: boolean;
   timeZone: string;
   days: DayDraft[];
@@ -48,6 +51,7 @@ function draftOf(settings: WebChatSettingsDto): Draft {
     return window ? { open: true, opens: window.opens, closes: window.closes } : { open: false, opens: '09:00', closes: '17:00' };
   });
   return {
+    officeHoursCalendarId: settings.officeHoursCalendarId ?? '',
     useOfficeHours: hours !== null,
     timeZone: hours?.timeZone ?? browserTimeZone,
     days: hours ? days : days.map((day, index) => (index >= 1 && index <= 5 ? { ...day, open: true } : day)),
@@ -100,6 +104,7 @@ export function WebChatSettings() {
     draftOf,
   });
   const zones = useMemo(() => timeZones(value?.timeZone ?? browserTimeZone), [value?.timeZone]);
+  const calendars = useQuery({ queryKey: ['settings', 'business-calendars'], queryFn: () => unwrap(api.GET('/business-calendars')) });
   if (settings.isPending) return <p className="loading">Loading…</p>;
   if (settings.isError || !value) return <p className="error">{describeFailure(settings.error)}</p>;
   const editDay = (day: number, changes: Partial<DayDraft>) => edit({ days: value.days.map((entry, index) => (index === day ? { ...entry, ...changes } : entry)) });
@@ -124,6 +129,7 @@ export function WebChatSettings() {
     'officeHours.exceptions',
     ...DAYS.flatMap((_, day) => rowFields(weeklyField(day), ['day', 'opens', 'closes'])),
     ...value.exceptions.flatMap((exception) => rowFields(exceptionField(exception.key), ['date', 'closed', 'opens', 'closes'])),
+    'officeHoursCalendarId',
     'onlineAutoResponse',
     'offlineAutoResponse',
     'followUpFromAddress',
@@ -143,6 +149,7 @@ export function WebChatSettings() {
           sentExceptionKeys.current = value.useOfficeHours ? value.exceptions.map((exception) => exception.key) : [];
           const ttl = Number(value.visitorTokenTtlHours);
           save.mutate({
+            officeHoursCalendarId: value.officeHoursCalendarId || null,
             officeHours: officeHoursOf(value),
             onlineAutoResponse: value.onlineAutoResponse.trim() || null,
             offlineAutoResponse: value.offlineAutoResponse.trim() || null,
@@ -154,6 +161,19 @@ export function WebChatSettings() {
         {!editable && <ReadOnlyNote what="the web chat settings" />}
         <fieldset className="plain" disabled={!editable}>
           <h2>Office hours</h2>
+          <label>
+            Business-hours calendar
+            <select value={value.officeHoursCalendarId} onChange={(event) => edit({ officeHoursCalendarId: event.target.value })}>
+              <option value="">None: the hours below</option>
+              {(calendars.data?.calendars ?? []).map((calendar) => (
+                <option key={calendar.id} value={calendar.id}>
+                  {calendar.name} ({calendar.timeZone})
+                </option>
+              ))}
+            </select>
+            <FieldError error={error} field="officeHoursCalendarId" />
+          </label>
+          {value.officeHoursCalendarId && <p className="muted">The chat follows the calendar&apos;s hours and holidays (Settings → Business hours); the hours below apply when no calendar is chosen.</p>}
           <label className="chip">
             <input type="checkbox" checked={value.useOfficeHours} onChange={(event) => edit({ useOfficeHours: event.target.checked })} />
             Use office hours (otherwise the team always counts as online)
