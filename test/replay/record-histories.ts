@@ -6,6 +6,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { AccountSettingsService } from '../../apps/api/settings/account-settings.service.js';
+import { AccountsService } from '../../libs/accounts/accounts.service.js';
 import type { AgentAction } from '../../libs/domain/ticket.js';
 import type { InboundMessageRequest } from '../../libs/ingestion/inbound-ingestion.js';
 import { agentActionUpdate, inboundMessageSignal, ticketStateQuery } from '../../libs/temporal/contracts/ticket.js';
@@ -101,6 +103,47 @@ async function recordChatForwardAndFollowUp(): Promise<void> {
   await save('command-loop-chat-forward-follow-up', ticketId);
 }
 
+/**
+ * The SLA clock and CSAT: a policy with a 30-minute first response (warning at 80 %, paused while snoozed,
+ * escalating a breach), a breach, a snooze that pauses the resolution, a late reply, a close that surveys.
+ */
+async function recordSlaClockAndCsat(): Promise<void> {
+  const accounts = new AccountsService(stack.orm);
+  const { account } = await accounts.createAccount({ name: 'Recorded SLA brand', ownerEmail: 'sla-owner@example.test', ownerName: 'SLA owner' });
+  await new AccountSettingsService(stack.orm).updateSection(account.id, 'csat', { enabledChannels: ['email'], resendAfterDays: 7, question: 'How did we do?' });
+  await stack.orm.em.fork().execute(
+    `INSERT INTO sla_policies (id, account_id, position, name, targets, pause_while_snoozed, warn_at_percent, on_breach)
+     VALUES ('recorded-policy', ?, 0, 'Recorded', ?::jsonb, true, 80, ?::jsonb)`,
+    [
+      account.id,
+      JSON.stringify({ first_response: { minutes: 30, calendarId: null }, resolution: { minutes: 24 * 60, calendarId: null } }),
+      JSON.stringify([{ type: 'raise_priority', to: 'high' }, { type: 'add_tag', tag: 'late' }]),
+    ],
+  );
+  const { ticketId } = await stack.ingestion.ingest({
+    accountId: account.id,
+    channel: 'email',
+    externalId: '<recorded-sla@example.com>',
+    threadKey: '<recorded-sla@example.com>',
+    subject: 'Recorded SLA',
+    body: 'Where is my order?',
+    sender: { email: 'recorded-sla@example.com' },
+  });
+  await waitFor(ticketId, (s) => s.sla?.policy?.id === 'recorded-policy');
+  const firstRunId = (await stack.env.client.workflow.getHandle(ticketId).describe()).runId;
+  await stack.env.sleep(31 * 60_000);
+  await waitFor(ticketId, (s) => s.priority === 'high');
+  await act(ticketId, { type: 'snooze', until: new Date((await stack.env.currentTimeMs()) + 2 * 3600_000).toISOString() });
+  await stack.env.sleep(2 * 3600_000 + 1000);
+  await waitFor(ticketId, (s) => s.status === 'open' && (s.sla?.clocks.every((clock) => clock.pausedSince === null) ?? false));
+  await act(ticketId, { type: 'reply', messageId: 'recorded-sla-reply', body: 'Sorry for the wait: it ships today.' });
+  await act(ticketId, { type: 'close' });
+  await waitFor(ticketId, (s) => s.lastMessageId?.startsWith('csat-') ?? false);
+  await save('sla-clock-email-breach-snooze-csat', ticketId);
+  // The history limit hands the ticket to a new run along the way: the first run holds the creation and the breach.
+  await save('sla-clock-email-created-breached', ticketId, firstRunId);
+}
+
 // Run from dist/test/replay: the plain-JavaScript server set-up stays in the source tree.
 const { default: startServers } = (await import(new URL('../../../test/support/global-setup.mjs', import.meta.url).href)) as { default: () => Promise<void> };
 const { default: stopServers } = (await import(new URL('../../../test/support/global-teardown.mjs', import.meta.url).href)) as { default: () => Promise<void> };
@@ -111,6 +154,7 @@ try {
   await recordChatClosed();
   await recordEmailContinueAsNew();
   await recordChatForwardAndFollowUp();
+  await recordSlaClockAndCsat();
   await stack.stop();
 } finally {
   await stopServers();
