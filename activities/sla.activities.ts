@@ -1,6 +1,8 @@
 import { findBusinessCalendar } from '../libs/calendars/business-calendar-store.js';
 import type { BusinessCalendar } from '../libs/calendars/business-calendar.js';
 import type { SlaTiming, SlaTimingRequest } from '../libs/domain/sla-clock.js';
+import { slaPoliciesUseProfile } from '../libs/domain/sla-policies.js';
+import { loadSlaProfileFacts } from '../libs/sla/sla-profile-facts.js';
 import { listSlaPolicies } from '../libs/sla/sla-policy-store.js';
 import { timeSlaClocks } from '../libs/sla/sla-timing.js';
 import type { SlaAlertNotification } from '../libs/temporal/contracts/ticket.js';
@@ -24,7 +26,8 @@ export function createSlaActivities({ config, orm, mail }: ActivityDependencies)
         const calendar = await findBusinessCalendar(orm, request.accountId, calendarId);
         if (calendar) calendars.set(calendarId, calendar);
       }
-      return timeSlaClocks(request, policies, calendars);
+      const profile = request.profileId && slaPoliciesUseProfile(policies) ? await loadSlaProfileFacts(orm.em.fork(), request.accountId, request.profileId) : null;
+      return timeSlaClocks(request, policies, calendars, profile);
     },
 
     /**

@@ -116,3 +116,74 @@ export interface DurationStats {
 export function durationStats(seconds: readonly number[]): DurationStats {
   return { count: seconds.length, medianSeconds: roundSeconds(median(seconds)), averageSeconds: roundSeconds(average(seconds)) };
 }
+
+/** The SLA targets a report breaks achievement down by, in this order (docs/metrics.md, "SLA achievement"). */
+export const SLA_REPORT_TARGETS = ['first_response', 'next_response', 'resolution'] as const;
+export type SlaReportTarget = (typeof SLA_REPORT_TARGETS)[number];
+
+/** What a timed SLA target counts as in a report; `not_counted` is a target cancelled before it was breached. */
+export type SlaTargetResult = 'hit' | 'missed' | 'pending' | 'not_counted';
+
+/**
+ * A ticket_sla_clocks row as a report counts it: missed once breached (whatever its outcome), hit when met in time,
+ * pending while it runs or is paused unbreached; a cancelled unbreached target (no reply was owed) is not counted.
+ * The reports' SQL classifies rows by the same rule.
+ */
+export function slaTargetResult(clock: { outcome: string; breachedAt: Date | string | null }): SlaTargetResult {
+  if (clock.breachedAt !== null) return 'missed';
+  if (clock.outcome === 'met') return 'hit';
+  if (clock.outcome === 'running' || clock.outcome === 'paused') return 'pending';
+  return 'not_counted';
+}
+
+/** A part of a whole as a fraction in [0, 1], unrounded; null when the whole is 0. */
+export function ratio(part: number, whole: number): number | null {
+  return whole === 0 ? null : part / whole;
+}
+
+export interface SlaAchievement {
+  hit: number;
+  missed: number;
+  pending: number;
+  /** hit / (hit + missed): pending targets are not decided yet; null when none is decided. */
+  achievementRate: number | null;
+}
+
+export function slaAchievement(counts: { hit: number | string; missed: number | string; pending: number | string }): SlaAchievement {
+  const [hit, missed, pending] = [Number(counts.hit), Number(counts.missed), Number(counts.pending)];
+  return { hit, missed, pending, achievementRate: ratio(hit, hit + missed) };
+}
+
+export const CSAT_SCORES = [1, 2, 3, 4, 5] as const;
+export type CsatDistribution = Record<'1' | '2' | '3' | '4' | '5', number>;
+
+export interface CsatStats {
+  sent: number;
+  answered: number;
+  /** answered / sent; null when none was sent. */
+  responseRate: number | null;
+  /** Mean of the answered scores, unrounded; null when none was answered. */
+  averageScore: number | null;
+  /** Answered surveys per score, every score present. */
+  distribution: CsatDistribution;
+}
+
+/** CSAT figures from rows of (score, count); a null score is a survey sent and not answered. */
+export function csatStats(rows: readonly { score: number | string | null; count: number | string }[]): CsatStats {
+  const distribution = Object.fromEntries(CSAT_SCORES.map((score) => [String(score), 0])) as CsatDistribution;
+  let sent = 0;
+  let answered = 0;
+  let total = 0;
+  for (const row of rows) {
+    const count = Number(row.count);
+    sent += count;
+    if (row.score === null) continue;
+    const score = Number(row.score);
+    const key = String(score) as keyof CsatDistribution;
+    if (!(key in distribution)) continue;
+    distribution[key] += count;
+    answered += count;
+    total += score * count;
+  }
+  return { sent, answered, responseRate: ratio(answered, sent), averageScore: ratio(total, answered), distribution };
+}

@@ -58,6 +58,8 @@ export interface SlaState {
   clocks: SlaClock[];
   /** Clocks started so far: the ordinal of the next clock's id. */
   startedCount: number;
+  /** A policy of the account matches on the customer's profile: a profile found or changed re-times the clocks. */
+  usesProfile?: boolean;
 }
 
 /** What the timing activity is asked: the ticket's facts, its clocks, and the instant to time them at. */
@@ -67,6 +69,8 @@ export interface SlaTimingRequest {
   channel: TicketState['channel'];
   priority: ReturnType<typeof priorityOf>;
   tags: string[];
+  /** The customer's profile, for policies that match on it. */
+  profileId: string | null;
   snoozed: boolean;
   at: string;
   clocks: Pick<SlaClock, 'id' | 'target' | 'startedAt' | 'pauses' | 'pausedSince' | 'warnedAt' | 'breachedAt'>[];
@@ -77,6 +81,8 @@ export interface SlaTiming {
   policy: SlaPolicyInForce | null;
   /** Why each policy before it did not match, for the audit trail. */
   skipped: string[];
+  /** Some enabled policy matches on the profile. */
+  usesProfile: boolean;
   clocks: Pick<SlaClock, 'id' | 'goal' | 'pauses' | 'pausedSince' | 'warnAt' | 'dueAt'>[];
 }
 
@@ -155,7 +161,8 @@ export function followSla(previous: TicketState, transition: Transition, now: st
   if (!wasSnoozed && isSnoozed && sla.policy?.pauseWhileSnoozed) {
     sla = { ...sla, clocks: sla.clocks.map((clock) => (running(clock) ? { ...clock, pausedSince: now, warnAt: null, dueAt: null } : clock)) };
   }
-  if (types.has('priority_changed') || types.has('tags_changed')) needsTiming = sla.clocks.length > 0 || needsTiming;
+  const factsChanged = types.has('priority_changed') || types.has('tags_changed') || (sla.usesProfile === true && (types.has('profile_linked') || types.has('profile_unlinked')));
+  if (factsChanged) needsTiming = sla.clocks.length > 0 || needsTiming;
 
   if (events.length === 0 && sla === slaOf(transition.state) && !needsTiming) return { transition, needsTiming: false };
   return { transition: { state: { ...transition.state, sla }, events: [...transition.events, ...events] }, needsTiming: needsTiming && sla.clocks.length > 0 };
@@ -169,6 +176,7 @@ export function slaTimingRequest(state: TicketState, at: string): SlaTimingReque
     channel: state.channel,
     priority: priorityOf(state),
     tags: state.tags,
+    profileId: state.profileId ?? null,
     snoozed: state.status === 'snoozed',
     at,
     clocks: slaOf(state).clocks.map(({ id, target, startedAt, pauses, pausedSince, warnedAt, breachedAt }) => ({ id, target, startedAt, pauses, pausedSince, warnedAt, breachedAt })),
@@ -189,7 +197,7 @@ export function applySlaTiming(transition: Transition, timing: SlaTiming, now: s
     if (clock.goal && !answer.goal) events.push(clockEvent('sla_cancelled', sla.policy, clock, now, null, { reason: 'no_target_in_policy' }));
     return { ...clock, goal: answer.goal, pauses: answer.pauses, pausedSince: answer.pausedSince, warnAt: clock.warnedAt ? null : answer.warnAt, dueAt: answer.dueAt };
   });
-  const next: SlaState = { ...sla, policy: timing.policy, clocks };
+  const next: SlaState = { ...sla, policy: timing.policy, clocks, usesProfile: timing.usesProfile };
   const deadlines = (state: SlaState) => state.clocks.filter((clock) => clock.goal).map((clock) => `${clock.id} due ${clock.dueAt ?? (clock.pausedSince ? 'paused' : 'never')}`);
   const changed = (sla.policy?.id ?? null) !== (timing.policy?.id ?? null) || deadlines(sla).join('\n') !== deadlines(next).join('\n');
   if (changed) {
@@ -248,7 +256,7 @@ export function recordDueSlaAlerts(state: TicketState, now: string): { transitio
   return { transition: touch({ ...state, sla: { ...sla, clocks } }, state, now, events), alerts };
 }
 
-/** A policy-wide change (a policy or calendar edited): the ticket asks for its clocks to be timed again. */
+/** A change outside the ticket's own transitions (a policy or calendar edited, the profile found): the clocks are timed again. */
 export function slaReplanTransition(state: TicketState, now: string): Transition | null {
   if (slaOf(state).clocks.length === 0) return null;
   return touch(state, state, now, []);

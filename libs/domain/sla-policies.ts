@@ -41,7 +41,28 @@ export interface SlaConditions {
   tagsAll?: string[];
   /** The ticket has at least one of these tags. */
   tagsAny?: string[];
+  /** The customer's profile (SPEC §6): each bound given must be reached; a ticket without a profile matches none. */
+  profile?: SlaProfileConditions;
 }
+
+export interface SlaProfileConditions {
+  /** At least this many orders (Shopify orders of the profile, not cancelled). */
+  minOrders?: number;
+  /** At least this much spent over those orders, in the shop's currency. */
+  minLifetimeValue?: number;
+  /** A churn risk (predictive analytics) of at least this many percent. */
+  minChurnRiskPercent?: number;
+}
+
+/** What policies match on of the customer's profile; null when the ticket has none. */
+export interface SlaProfileFacts {
+  orders: number;
+  lifetimeValue: number;
+  /** Null until the account's predictions have scored the profile. */
+  churnRiskPercent: number | null;
+}
+
+export const MAX_SLA_PROFILE_BOUND = 1e12;
 
 export const SLA_ESCALATION_TYPES = ['notify', 'raise_priority', 'reassign', 'add_tag'] as const;
 export type SlaEscalationType = (typeof SLA_ESCALATION_TYPES)[number];
@@ -97,6 +118,8 @@ export interface SlaTicketFacts {
   channel: Channel;
   priority: TicketPriority;
   tags: readonly string[];
+  /** Needed only by policies with profile conditions; absent or null: the ticket has no profile (or it was not looked up). */
+  profile?: SlaProfileFacts | null;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -153,6 +176,24 @@ function validateConditions(conditions: unknown, problem: Report): void {
   const tag = (value: unknown) => (typeof value === 'string' && normalizeTag(value) !== null ? null : `must be a tag of 1 to ${MAX_TAG_LENGTH} characters`);
   list('tagsAll', tag, MAX_SLA_CONDITION_TAGS);
   list('tagsAny', tag, MAX_SLA_CONDITION_TAGS);
+  validateProfileConditions(conditions.profile, problem);
+}
+
+const PROFILE_BOUNDS = ['minOrders', 'minLifetimeValue', 'minChurnRiskPercent'] as const;
+
+function validateProfileConditions(profile: unknown, problem: Report): void {
+  if (profile === undefined) return;
+  const field = 'conditions.profile';
+  if (!isRecord(profile)) return problem(field, `${field} must be an object`);
+  const given = Object.entries(profile).filter(([, value]) => value !== undefined);
+  if (given.length === 0) return problem(field, `${field} must set a bound (${PROFILE_BOUNDS.join(', ')}); leave it out to match every ticket`);
+  for (const [key, value] of given) {
+    const at = `${field}.${key}`;
+    if (!(PROFILE_BOUNDS as readonly string[]).includes(key)) problem(at, `${key} is not a profile condition; they are ${PROFILE_BOUNDS.join(', ')}`);
+    else if (key === 'minOrders' && !isIntegerIn(value, 1, 1_000_000)) problem(at, `${at} must be a whole number from 1`);
+    else if (key === 'minChurnRiskPercent' && !(typeof value === 'number' && value > 0 && value <= 100)) problem(at, `${at} must be a number above 0 and at most 100`);
+    else if (key === 'minLifetimeValue' && !(typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_SLA_PROFILE_BOUND)) problem(at, `${at} must be a positive amount`);
+  }
 }
 
 function validateTargets(targets: unknown, problem: Report): void {
@@ -257,6 +298,11 @@ export function normalizeSlaPolicy(input: SlaPolicyInput): SlaPolicyDefinition {
   if (given.priorities !== undefined) conditions.priorities = unique(given.priorities);
   if (given.tagsAll !== undefined) conditions.tagsAll = tags(given.tagsAll);
   if (given.tagsAny !== undefined) conditions.tagsAny = tags(given.tagsAny);
+  if (given.profile !== undefined) {
+    const profile: SlaProfileConditions = {};
+    for (const key of PROFILE_BOUNDS) if (given.profile[key] !== undefined) profile[key] = given.profile[key];
+    conditions.profile = profile;
+  }
   const targets: Partial<Record<SlaTargetKind, SlaTarget>> = {};
   for (const kind of SLA_TARGET_KINDS) {
     const target = input.targets[kind];
@@ -318,7 +364,25 @@ export function slaConditionMismatches(conditions: SlaConditions, ticket: SlaTic
     if (missing.length > 0) reasons.push(`the ticket lacks the tag${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
   }
   if (conditions.tagsAny && !tags(conditions.tagsAny).some((tag) => ticketTags.has(tag))) reasons.push(`the ticket has none of the tags ${tags(conditions.tagsAny).join(', ')}`);
+  if (conditions.profile) reasons.push(...profileMismatches(conditions.profile, ticket.profile ?? null));
   return reasons;
+}
+
+function profileMismatches(bounds: SlaProfileConditions, profile: SlaProfileFacts | null): string[] {
+  if (!profile) return ['the ticket has no customer profile'];
+  const reasons: string[] = [];
+  if (bounds.minOrders !== undefined && profile.orders < bounds.minOrders) reasons.push(`the customer has ${profile.orders} orders, fewer than ${bounds.minOrders}`);
+  if (bounds.minLifetimeValue !== undefined && profile.lifetimeValue < bounds.minLifetimeValue) reasons.push(`the customer spent ${profile.lifetimeValue}, less than ${bounds.minLifetimeValue}`);
+  if (bounds.minChurnRiskPercent !== undefined) {
+    if (profile.churnRiskPercent === null) reasons.push('the customer has no churn risk score yet');
+    else if (profile.churnRiskPercent < bounds.minChurnRiskPercent) reasons.push(`the customer's churn risk is ${profile.churnRiskPercent} %, below ${bounds.minChurnRiskPercent} %`);
+  }
+  return reasons;
+}
+
+/** Whether any enabled policy matches on the profile: only then must the clock's timing look it up. */
+export function slaPoliciesUseProfile(policies: readonly SlaPolicy[]): boolean {
+  return policies.some((policy) => policy.enabled && policy.conditions.profile !== undefined);
 }
 
 export interface SlaPolicyVerdict {

@@ -1,6 +1,6 @@
 import { addBusinessTime, ALWAYS_OPEN, businessTimeBetween, type BusinessCalendar } from '../calendars/business-calendar.js';
 import { policyInForce, type SlaClock, type SlaPause, type SlaTiming, type SlaTimingRequest } from '../domain/sla-clock.js';
-import { explainSlaPolicySelection, targetMs, warnAfterMs, type SlaPolicy } from '../domain/sla-policies.js';
+import { explainSlaPolicySelection, slaPoliciesUseProfile, targetMs, warnAfterMs, type SlaPolicy, type SlaProfileFacts } from '../domain/sla-policies.js';
 
 /**
  * The deadlines of a ticket's SLA clocks (docs/service-levels.md, "The SLA clock"): which policy applies to
@@ -11,8 +11,14 @@ import { explainSlaPolicySelection, targetMs, warnAfterMs, type SlaPolicy } from
  * A calendar the policy names but the account no longer has counts around the clock (the API refuses to
  * delete a calendar in use; this covers a race with that check).
  */
-export function timeSlaClocks(request: SlaTimingRequest, policiesInOrder: readonly SlaPolicy[], calendars: ReadonlyMap<string, BusinessCalendar>): SlaTiming {
-  const { policy, verdicts } = explainSlaPolicySelection(policiesInOrder, { channel: request.channel, priority: request.priority, tags: request.tags });
+export function timeSlaClocks(
+  request: SlaTimingRequest,
+  policiesInOrder: readonly SlaPolicy[],
+  calendars: ReadonlyMap<string, BusinessCalendar>,
+  profile: SlaProfileFacts | null = null,
+): SlaTiming {
+  const facts = { channel: request.channel, priority: request.priority, tags: request.tags, profile };
+  const { policy, verdicts } = explainSlaPolicySelection(policiesInOrder, facts);
   const skipped = verdicts.filter((verdict) => !verdict.matched).map((verdict) => `${verdict.name}: ${verdict.reasons.join('; ')}`);
   const inForce = policy ? policyInForce(policy) : null;
   const clocks = request.clocks.map((clock) => {
@@ -39,7 +45,7 @@ export function timeSlaClocks(request: SlaTimingRequest, policiesInOrder: readon
       dueAt: instantAfterCounting(calendar, segments, targetMs(target)),
     };
   });
-  return { policy: inForce, skipped, clocks };
+  return { policy: inForce, skipped, usesProfile: slaPoliciesUseProfile(policiesInOrder), clocks };
 }
 
 type Segment = { from: number; to: number | null };

@@ -105,7 +105,7 @@ const figure = (cell: string | undefined) => (cell === '' || cell === undefined 
   };
 
   const downloadFrom = async (page: Page, table: string) => {
-    const region = page.getByRole('region', { name: table });
+    const region = page.getByRole('region', { name: table, exact: true });
     const [download] = await Promise.all([page.waitForEvent('download'), region.getByRole('button', { name: 'Download CSV' }).click()]);
     const file = await download.path();
     return { name: download.suggestedFilename(), rows: parseCsv(await readFile(file, 'utf8')) };
@@ -174,7 +174,7 @@ const figure = (cell: string | undefined) => (cell === '' || cell === undefined 
     const headline = page.locator('.headline');
     await headline.getByText('Tickets created').waitFor();
     expect(await headline.locator('dd.figure').first().textContent()).toBe('5');
-    const agents = page.getByRole('region', { name: 'By agent' });
+    const agents = page.getByRole('region', { name: 'By agent', exact: true });
     await agents.getByRole('rowheader', { name: supportName }).waitFor();
     expect(await agents.getByRole('columnheader').allTextContents()).toEqual([
       'Agent',
@@ -259,11 +259,106 @@ const figure = (cell: string | undefined) => (cell === '' || cell === undefined 
     await page.getByLabel('To (inclusive)').fill('2024-06-07');
     await page.getByText('No tickets were created in this period').waitFor();
     await agents.getByText(/No agent sent a first reply/).waitFor();
-    await page.getByRole('region', { name: 'By tag' }).getByText(/No ticket created in this period carries a tag/).waitFor();
+    await page.getByRole('region', { name: 'By tag', exact: true }).getByText(/No ticket created in this period carries a tag/).waitFor();
     expect(await agents.getByRole('button', { name: 'Download CSV' }).count()).toBe(0);
     // An impossible period is refused in the page, before the API is asked.
     await page.getByLabel('From', { exact: true }).fill('2025-01-20');
     await page.getByRole('alert').filter({ hasText: 'The last day must be on or after the first day.' }).waitFor();
+    await page.context().close();
+  });
+
+  it('shows SLA achievement and CSAT with CSVs, and switches the time figures to a business-hours calendar', async () => {
+    const support = brand.users.support.id;
+    // Monday 2 to Sunday 8 March 2026 in Europe/Berlin (UTC+1), the same wall clock as the Paris calendar.
+    const march = { from: '2026-03-01T23:00:00.000Z', to: '2026-03-08T23:00:00.000Z' };
+    const calendar = await callApi(stack.baseUrl, 'POST', '/business-calendars', {
+      token: brand.tokens.owner,
+      body: { name: 'Paris office', timeZone: 'Europe/Paris', weekly: [1, 2, 3, 4, 5].map((day) => ({ day, windows: [{ opens: '09:00', closes: '18:00' }] })), holidays: [] },
+    });
+    expect(calendar.status).toBe(201);
+    // Created Monday 17:00 Paris, answered Tuesday 10:00 (17 h; 2 business hours), closed Tuesday 12:00 (19 h; 4 business hours).
+    await seed('2026-03-02T16:00:00.000Z', { repliedAfter: 17 * 3600, replier: support, closedAfter: 19 * 3600, closer: support });
+    const [ticket] = await stack.orm.em.fork().execute<{ id: string }[]>('SELECT id FROM tickets WHERE account_id = ? AND created_at = ?::timestamptz', [brand.accountId, '2026-03-02T16:00:00.000Z']);
+    const clock = (clockId: string, breached: string | null, endedAt: string) =>
+      stack.orm.em.fork().execute(
+        `INSERT INTO ticket_sla_clocks (ticket_id, clock_id, account_id, policy_id, policy_name, target, minutes, started_at, due_at, breached_at, ended_at, outcome, ended_by_user_id, version)
+         VALUES (?, ?, ?, 'policy-standard', 'Standard', ?, 60, '2026-03-02T16:00:00Z', '2026-03-02T17:00:00Z', ?::timestamptz, ?::timestamptz, 'met', ?, 3)`,
+        [ticket!.id, clockId, brand.accountId, clockId.split(':')[0], breached, endedAt, support],
+      );
+    await clock('first_response:1', '2026-03-02T17:00:00Z', '2026-03-03T09:00:00Z');
+    await clock('resolution:2', null, '2026-03-03T11:00:00Z');
+    for (const [id, score] of [['survey-answered', 5], ['survey-silent', null]] as const) {
+      await stack.orm.em.fork().execute(
+        `INSERT INTO csat_surveys (id, account_id, ticket_id, channel, token_hash, closed_by_user_id, sent_at, score, answered_at) VALUES (?, ?, ?, 'email', ?, ?, '2026-03-03T11:00:00Z', ?, ?::timestamptz)`,
+        [id, brand.accountId, ticket!.id, `hash-${id}`, support, score, score === null ? null : '2026-03-03T12:00:00Z'],
+      );
+    }
+    const query = `from=${encodeURIComponent(march.from)}&to=${encodeURIComponent(march.to)}`;
+    const summary = await apiGet(`/reports/summary?${query}`);
+    expect(summary.sla.overall).toEqual({ hit: 1, missed: 1, pending: 0, achievementRate: 0.5 });
+    const business = await apiGet(`/reports/summary?${query}&calendarId=${calendar.body.id}`);
+    expect(business.firstResponse).toMatchObject({ medianSeconds: 17 * 3600, businessMedianSeconds: 2 * 3600 });
+
+    const page = await signIntoConsole(browser, stack.baseUrl, { email: brand.users.owner.email, password });
+    const requested: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/reports/summary')) requested.push(request.url());
+    });
+    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.getByLabel('To (inclusive)').fill('2026-03-08');
+    await page.getByLabel('From', { exact: true }).fill('2026-03-02');
+
+    // SLA: the overall figure, a row per target, the policy and agent tables with their CSVs.
+    const serviceLevels = page.getByRole('region', { name: 'Service levels' });
+    await serviceLevels.getByText('1 hit, 1 missed, 0 pending').first().waitFor();
+    expect(await serviceLevels.locator('dd.figure').first().textContent()).toMatch(/^50\s?%$/);
+    const byTarget = page.getByRole('region', { name: 'SLA by target' });
+    expect(await byTarget.getByRole('rowheader').allTextContents()).toEqual(['First response', 'Next response', 'Resolution']);
+    expect(await byTarget.getByRole('row', { name: /^First response/ }).getByRole('cell').allTextContents()).toEqual(['0', '1', '0', '0%']);
+    const policyCsv = await downloadFrom(page, 'SLA by policy');
+    expect(policyCsv.name).toBe('report-sla-policies-2026-03-02-2026-03-08.csv');
+    expect(policyCsv.rows).toEqual([
+      ['Policy', 'Policy ID', 'Hit (targets)', 'Missed (targets)', 'Pending (targets)', 'Achievement rate (hit / (hit + missed))'],
+      ['Standard', 'policy-standard', '1', '1', '0', '0.5'],
+    ]);
+    const agentSla = await downloadFrom(page, 'SLA by agent');
+    expect(agentSla.rows.slice(1)).toEqual([[supportName, support, '1', '1', '0', '0.5']]);
+    const targetCsv = await downloadFrom(page, 'SLA by target');
+    expect(targetCsv.rows.slice(1).map((row) => [row[1], ...row.slice(2).map(figure)])).toEqual(
+      summary.sla.byTarget.map((row: { target: string; hit: number; missed: number; pending: number; achievementRate: number | null }) => [row.target, row.hit, row.missed, row.pending, row.achievementRate]),
+    );
+
+    // CSAT: the average of the answers and the response rate.
+    const csat = page.getByRole('region', { name: 'Customer satisfaction' });
+    expect(await csat.locator('dd.figure').allTextContents()).toEqual(['5.0 / 5', expect.stringMatching(/^50\s?%$/)]);
+    await csat.getByText('1 of 2 surveys answered').waitFor();
+    expect(await csat.getByRole('row', { name: /^5 \/ 5/ }).getByRole('cell').first().textContent()).toBe('1');
+
+    // Clock time until a calendar is chosen; then the summary is asked in its business hours.
+    const headline = page.locator('.headline').first();
+    expect(await headline.getByText('Median first response', { exact: true }).count()).toBe(1);
+    expect(Object.fromEntries(new URL(requested.at(-1)!).searchParams)).toEqual(march);
+    await page.getByLabel('Count time in').selectOption({ label: 'Business hours: Paris office (Europe/Paris)' });
+    await headline.getByText('Median first response (business hours)').waitFor();
+    expect(Object.fromEntries(new URL(requested.at(-1)!).searchParams)).toEqual({ ...march, calendarId: calendar.body.id });
+    expect(await headline.locator('dd.figure').nth(1).textContent()).toBe('2 h');
+    expect(await headline.locator('dd.figure').nth(2).textContent()).toBe('4 h');
+    await page.getByText(/count the business hours of Paris office \(Europe\/Paris\) only/).waitFor();
+    const agents = page.getByRole('region', { name: 'By agent', exact: true });
+    const supportRow = agents.getByRole('row').filter({ has: page.getByRole('rowheader', { name: supportName }) });
+    expect(await supportRow.getByRole('cell').allTextContents()).toEqual(['1', '2 h', '2 h', '1', '4 h', '4 h']);
+    const agentCsv = await downloadFrom(page, 'By agent');
+    const [header, row] = agentCsv.rows;
+    expect(header!.slice(8)).toEqual([
+      'Median first response, business hours (seconds)',
+      'Average first response, business hours (seconds)',
+      'Median resolution, business hours (seconds)',
+      'Average resolution, business hours (seconds)',
+    ]);
+    expect(row!.slice(2).map(figure)).toEqual([1, 61_200, 61_200, 1, 68_400, 68_400, 7200, 7200, 14_400, 14_400]);
+    await page.getByLabel('Count time in').selectOption({ label: 'Clock time (around the clock)' });
+    await headline.getByText('Median first response', { exact: true }).waitFor();
+    expect(await headline.locator('dd.figure').nth(1).textContent()).toBe('17 h');
     await page.context().close();
   });
 });

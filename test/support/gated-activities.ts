@@ -144,6 +144,7 @@ export class GatedActivities {
       timeSlaClocks: async ({ clocks }: { clocks: { id: string; pauses: []; pausedSince: string | null }[] }) => ({
         policy: null,
         skipped: [],
+        usesProfile: false,
         clocks: clocks.map(({ id, pauses, pausedSince }) => ({ id, goal: null, pauses, pausedSince, warnAt: null, dueAt: null })),
       }),
       notifySlaAlert: async () => undefined,

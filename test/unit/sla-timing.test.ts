@@ -30,6 +30,7 @@ const request = (startedAt: string, overrides: Partial<SlaTimingRequest> = {}): 
   channel: 'email',
   priority: 'normal',
   tags: [],
+  profileId: null,
   snoozed: false,
   at: startedAt,
   clocks: [
@@ -97,5 +98,22 @@ describe('timing the SLA clocks', () => {
   it('a warned clock asks for no second warning', () => {
     const clock = { id: 'first_response:1', target: 'first_response' as const, startedAt: '2026-12-14T09:00:00.000Z', pauses: [], pausedSince: null, warnedAt: '2026-12-14T09:48:00.000Z', breachedAt: null };
     expect(timeSlaClocks({ ...request('2026-12-14T09:00:00.000Z'), clocks: [clock] }, [policy()], calendars).clocks[0]!.warnAt).toBeNull();
+  });
+
+  it('matches on the customer profile: orders, amount spent, churn risk; no profile matches no profile condition', () => {
+    const vip = policy({ id: 'p-vip', name: 'Loyal', conditions: { profile: { minOrders: 3, minLifetimeValue: 500 } }, targets: { first_response: { minutes: 15, calendarId: null } } });
+    const atRisk = policy({ id: 'p-churn', name: 'Churning', conditions: { profile: { minChurnRiskPercent: 60 } }, targets: { first_response: { minutes: 20, calendarId: null } } });
+    const policies = [vip, atRisk, policy()];
+    const timed = (profile: Parameters<typeof timeSlaClocks>[3]) => timeSlaClocks(request('2026-12-14T09:00:00.000Z'), policies, calendars, profile);
+    expect(timed({ orders: 4, lifetimeValue: 620, churnRiskPercent: 10 }).policy?.id).toBe('p-vip');
+    const churning = timed({ orders: 4, lifetimeValue: 120, churnRiskPercent: 75 });
+    expect(churning.policy?.id).toBe('p-churn');
+    expect(churning.skipped).toEqual(['Loyal: the customer spent 120, less than 500']);
+    const none = timed(null);
+    expect(none.policy?.id).toBe('p-1');
+    expect(none.skipped).toEqual(['Loyal: the ticket has no customer profile', 'Churning: the ticket has no customer profile']);
+    expect(timed({ orders: 0, lifetimeValue: 0, churnRiskPercent: null }).skipped[1]).toBe('Churning: the customer has no churn risk score yet');
+    expect(none.usesProfile).toBe(true);
+    expect(timeSlaClocks(request('2026-12-14T09:00:00.000Z'), [policy()], calendars).usesProfile).toBe(false);
   });
 });

@@ -257,4 +257,30 @@ describe('SLA clock on the time-skipping server', () => {
     }, 'two alert emails');
     expect(mails.map((row) => row.id).sort()).toEqual([`${ticketId}:first_response:1:breach:${agent}`, `${ticketId}:first_response:1:breach:${lead}`].sort());
   });
+
+  it('a policy that matches on the customer profile applies once the message has found the profile', async () => {
+    const { brand } = await accountWith({ targets: { first_response: { minutes: 60, calendarId: null } } });
+    const loyal = await call(brand, 'POST', '/sla-policies', { name: 'Loyal customers', conditions: { profile: { minOrders: 2 } }, targets: { first_response: { minutes: 10, calendarId: null } } });
+    expect(loyal.status).toBe(201);
+    const order = await call(brand, 'PUT', '/sla-policies/order', { ids: [(loyal.body as { id: string }).id, ...((await call(brand, 'GET', '/sla-policies')).body as { policies: { id: string }[] }).policies.map((policy) => policy.id).filter((id) => id !== (loyal.body as { id: string }).id)] });
+    expect(order.status).toBe(200);
+    const customer = `+${++phone}`;
+    const em = stack.orm.em.fork();
+    await em.execute(`INSERT INTO profiles (id, account_id, name) VALUES ('profile-loyal', ?, 'Loyal Lou')`, [brand.accountId]);
+    await em.execute(`INSERT INTO profile_identifiers (account_id, kind, value, profile_id) VALUES (?, 'phone', ?, 'profile-loyal')`, [brand.accountId, customer]);
+    for (const n of [1, 2, 3]) {
+      await em.execute(
+        `INSERT INTO shopify_orders (id, account_id, profile_id, name, placed_at, total_amount, currency, shopify_updated_at) VALUES (?, ?, 'profile-loyal', ?, now(), 40, 'EUR', now())`,
+        [`order-loyal-${n}`, brand.accountId, `#100${n}`],
+      );
+    }
+    const match = await call(brand, 'GET', '/sla-policies/match?channel=sms&profileId=profile-loyal');
+    expect(match.body).toMatchObject({ policy: { name: 'Loyal customers' }, ticket: { profile: { orders: 3, lifetimeValue: 120 } } });
+
+    await skipTo('2027-04-01 10:00:00');
+    const { ticketId } = await stack.ingestion.ingest({ accountId: brand.accountId, channel: 'sms', externalId: `SM${phone}`, body: 'Hello again', sender: { phone: customer } });
+    const applied = await eventually(async () => (await events(ticketId)).find((event) => event.type === 'sla_applied' && event.detail.reason === 'profile_matched'), 'the profile to re-time the clock');
+    expect(applied.detail).toMatchObject({ policyName: 'Loyal customers', previousPolicyId: expect.any(String) });
+    expect(paris((await clock(ticketId, 'first_response:1'))?.dueAt)).toBe('Thu 2027-04-01 10:10');
+  });
 });

@@ -100,7 +100,10 @@ export class TicketCommands {
     this.remember(message.messageId);
     if (recorded.duplicate) return;
     const previousInboundAt = this.state.lastInboundAt;
+    const previousProfileId = transition.state.profileId ?? null;
     this.state = recorded.profile ? withMatchedProfile(transition.state, recorded.profile.profileId) : transition.state;
+    // The clock was timed before the message was stored, so before its profile was known: policies that match on it look again.
+    if (recorded.profile && recorded.profile.profileId !== previousProfileId && this.state.sla?.usesProfile) await this.retimeSla('profile_matched');
     if (this.state.channel === 'sms') await this.automateSms(message, previousInboundAt);
     if (this.state.channel === 'web_chat') {
       const automation = await this.chat.afterInboundMessage(this.state, message, transition.events[0]?.type === 'created', this.now);
@@ -163,11 +166,15 @@ export class TicketCommands {
 
   /** The account's SLA policies or calendars changed: the clocks are timed again, and any change recorded. */
   async replanSla(): Promise<void> {
+    await this.retimeSla('policies_changed');
+  }
+
+  private async retimeSla(reason: string): Promise<void> {
     if (!this.features.keepsSlaClock) return;
     const replan = slaReplanTransition(this.state, this.now());
     if (!replan) return;
     const timing = await storage.timeSlaClocks(slaTimingRequest(replan.state, this.now()));
-    const transition = applySlaTiming(replan, timing, this.now(), 'policies_changed');
+    const transition = applySlaTiming(replan, timing, this.now(), reason);
     if (transition.events.length === 0) return;
     await storage.projectTicket(transition);
     this.state = transition.state;

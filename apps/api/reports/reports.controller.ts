@@ -15,17 +15,24 @@ export class ReportsController {
 
   @Get('summary')
   @ApiOperation({
-    summary: 'Ticket volume, first response and resolution times, reopens; per agent and per tag',
+    summary: 'Ticket volume, first response and resolution times, reopens, SLA achievement and CSAT; per agent and per tag',
     description:
       'Tickets created in [from, to) of the chosen channels, their first response and resolution as they stand now ' +
-      '(the last close counts), and the reopened events of the period. Definitions: docs/metrics.md.',
+      '(the last close counts), also in business hours with calendarId, and the reopened events of the period; the SLA targets ' +
+      'whose clock started in the period (hit, missed, pending) and the CSAT surveys sent in it. Definitions: docs/metrics.md.',
   })
   @ApiOkResponse({ type: ReportSummaryDto })
   @ApiBadRequestResponse({ type: ApiErrorBody })
   summary(@CurrentPrincipal() principal: AgentPrincipal, @Query() query: ReportSummaryQuery): Promise<ReportSummaryDto> {
     const period = validateReportPeriod(query.from, query.to);
     if (!period.ok) throw ApiError.badRequest(period.message, period.field);
-    return this.reports.summary(principal.accountId, { from: period.from, to: period.to, channels: query.channel ?? [] });
+    return this.reports.summary(principal.accountId, {
+      from: period.from,
+      to: period.to,
+      channels: query.channel ?? [],
+      calendarId: query.calendarId,
+      firstResponseAfterReopen: query.firstResponseAfterReopen ?? false,
+    });
   }
 
   @Get('timeseries')

@@ -45,7 +45,7 @@ export class SlaPoliciesController {
   @ApiOperation({ summary: 'Which policy a ticket with these facts gets, and why not each one before it' })
   @ApiOkResponse({ type: SlaMatchDto })
   match(@CurrentPrincipal() principal: AgentPrincipal, @Query() query: SlaMatchQuery): Promise<SlaMatchDto> {
-    return this.policies.match(principal.accountId, { channel: query.channel, priority: query.priority ?? 'normal', tags: query.tags ?? [] });
+    return this.policies.match(principal.accountId, { channel: query.channel, priority: query.priority ?? 'normal', tags: query.tags ?? [] }, query.profileId);
   }
 
   @Put('order')

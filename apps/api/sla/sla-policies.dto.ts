@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { CHANNELS, type Channel } from '../../../libs/domain/channel-policy.js';
 import {
   DEFAULT_WARN_AT_PERCENT,
@@ -58,6 +58,21 @@ export class SlaTargetsDto {
 const TAGS_DESCRIPTION = `Tags of 1 to ${MAX_TAG_LENGTH} characters, compared regardless of case`;
 const TAGS: ApiPropertyOptions = { type: [String], minItems: 1, maxItems: MAX_SLA_CONDITION_TAGS };
 
+/** Bounds on the customer's profile (SPEC §6); each one given must be reached. Values are checked by validateSlaPolicy. */
+export class SlaProfileConditionsDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'At least this many Shopify orders, not cancelled' })
+  @Omittable() @IsInt({ message: 'conditions.profile.minOrders must be a whole number' })
+  minOrders?: number;
+
+  @ApiPropertyOptional({ type: 'number', minimum: 0, description: 'At least this much spent over those orders, in the shop\'s currency' })
+  @Omittable() @IsNumber({}, { message: 'conditions.profile.minLifetimeValue must be a number' })
+  minLifetimeValue?: number;
+
+  @ApiPropertyOptional({ type: 'number', minimum: 0, maximum: 100, description: 'A churn risk (predictive analytics) of at least this many percent' })
+  @Omittable() @IsNumber({}, { message: 'conditions.profile.minChurnRiskPercent must be a number' })
+  minChurnRiskPercent?: number;
+}
+
 /** Every condition given must hold; `{}` matches every ticket. A list given must not be empty. */
 export class SlaConditionsDto {
   @ApiPropertyOptional({ enum: CHANNELS, isArray: true, minItems: 1, description: 'The ticket\'s channel is one of these' })
@@ -75,6 +90,10 @@ export class SlaConditionsDto {
   @ApiPropertyOptional({ ...TAGS, description: `The ticket has at least one of these. ${TAGS_DESCRIPTION}` })
   @Omittable() @IsArray() @ArrayMaxSize(MAX_SLA_CONDITION_TAGS) @IsString({ each: true })
   tagsAny?: string[];
+
+  @ApiPropertyOptional({ type: SlaProfileConditionsDto, description: 'The customer\'s profile; a ticket without one matches no profile condition' })
+  @Omittable() @IsObject() @ValidateNested() @Type(() => SlaProfileConditionsDto)
+  profile?: SlaProfileConditionsDto;
 }
 
 /**
@@ -192,12 +211,23 @@ export class SlaMatchQuery {
   @ApiPropertyOptional({ type: String, description: 'The ticket\'s tags, comma-separated', example: 'vip,billing' })
   @IsOptional() @Transform(commaList) @IsArray() @ArrayMaxSize(30) @IsString({ each: true }) @MaxLength(MAX_TAG_LENGTH, { each: true })
   tags?: string[];
+
+  @ApiPropertyOptional({ description: 'The customer\'s profile, for policies that match on it' })
+  @IsOptional() @IsString() @MaxLength(100)
+  profileId?: string;
+}
+
+export class SlaProfileFactsDto {
+  @ApiProperty({ type: 'integer' }) orders!: number;
+  @ApiProperty() lifetimeValue!: number;
+  @ApiProperty({ nullable: true, type: Number }) churnRiskPercent!: number | null;
 }
 
 export class SlaMatchTicketDto {
   @ApiProperty({ enum: CHANNELS }) channel!: Channel;
   @ApiProperty({ enum: TICKET_PRIORITIES }) priority!: TicketPriority;
   @ApiProperty({ type: [String], description: 'Normalised like ticket tags' }) tags!: string[];
+  @ApiPropertyOptional({ nullable: true, type: SlaProfileFactsDto, description: 'The profile as matched (null without profileId)' }) profile?: SlaProfileFactsDto | null;
 }
 
 export class SlaPolicyVerdictDto {

@@ -20,6 +20,7 @@ import {
 } from '../../../libs/domain/sla-policies.js';
 import { normalizeTag } from '../../../libs/domain/ticket.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
+import { loadSlaProfileFacts } from '../../../libs/sla/sla-profile-facts.js';
 import { listSlaPolicies, SLA_POLICY_COLUMNS as COLUMNS, toStoredSlaPolicy as toPolicy, type SlaPolicyRow as PolicyRow, type StoredSlaPolicy } from '../../../libs/sla/sla-policy-store.js';
 import { requireAccountManager, type AgentPrincipal } from '../auth/principal.js';
 import { ApiError } from '../common/api-error.js';
@@ -147,9 +148,15 @@ export class SlaPoliciesService {
   }
 
   /** Which policy a ticket with these facts gets, and why not each one before it. */
-  async match(accountId: string, facts: SlaTicketFacts): Promise<{ ticket: SlaTicketFacts & { tags: string[] }; policy: StoredSlaPolicy | null; verdicts: (SlaPolicyVerdict & { position: number })[] }> {
+  async match(
+    accountId: string,
+    facts: SlaTicketFacts,
+    profileId?: string,
+  ): Promise<{ ticket: SlaTicketFacts & { tags: string[] }; policy: StoredSlaPolicy | null; verdicts: (SlaPolicyVerdict & { position: number })[] }> {
     const policies = await this.list(accountId);
-    const ticket = { ...facts, tags: [...new Set(facts.tags.map((tag) => normalizeTag(tag)).filter((tag): tag is string => tag !== null))] };
+    const profile = profileId ? await loadSlaProfileFacts(this.orm.em.fork(), accountId, profileId) : null;
+    if (profileId && !profile) throw ApiError.badRequest(`profileId: no profile ${profileId} in this account`, 'profileId');
+    const ticket = { ...facts, profile, tags: [...new Set(facts.tags.map((tag) => normalizeTag(tag)).filter((tag): tag is string => tag !== null))] };
     const { policy, verdicts } = explainSlaPolicySelection(policies, ticket);
     const positions = new Map(policies.map((stored) => [stored.id, stored.position]));
     return { ticket, policy, verdicts: verdicts.map((verdict) => ({ ...verdict, position: positions.get(verdict.policyId)! })) };

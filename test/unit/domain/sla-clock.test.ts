@@ -32,6 +32,7 @@ function timingFor(state: TicketState, inForce: SlaPolicyInForce | null = policy
   return {
     policy: inForce,
     skipped: [],
+    usesProfile: false,
     clocks: request.clocks.map((clock) => {
       const from = clock.pauses.at(-1)?.to ?? clock.startedAt;
       const paused = clock.pausedSince !== null;

@@ -230,3 +230,23 @@ describe('warnAfterMs: the share of the target, rounded down to the second', () 
     expect(warnAfterMs({ minutes: MAX_SLA_TARGET_MINUTES }, 99)).toBeLessThan(MAX_SLA_TARGET_MINUTES * 60_000);
   });
 });
+
+describe('profile conditions', () => {
+  const base = { name: 'Loyal', targets: { first_response: { minutes: 15, calendarId: null } } };
+  it('checks each bound, naming its field', () => {
+    expect(validateSlaPolicy({ ...base, conditions: { profile: { minOrders: 3, minLifetimeValue: 500, minChurnRiskPercent: 50 } } })).toEqual([]);
+    expect(validateSlaPolicy({ ...base, conditions: { profile: {} } }).map((problem) => problem.field)).toEqual(['conditions.profile']);
+    expect(validateSlaPolicy({ ...base, conditions: { profile: { minOrders: 0 } } }).map((problem) => problem.field)).toEqual(['conditions.profile.minOrders']);
+    expect(validateSlaPolicy({ ...base, conditions: { profile: { minChurnRiskPercent: 101 } } }).map((problem) => problem.field)).toEqual(['conditions.profile.minChurnRiskPercent']);
+    expect(validateSlaPolicy({ ...base, conditions: { profile: { minLifetimeValue: -1 } } }).map((problem) => problem.field)).toEqual(['conditions.profile.minLifetimeValue']);
+    expect(validateSlaPolicy({ ...base, conditions: { profile: { vip: true } } }).map((problem) => problem.field)).toEqual(['conditions.profile.vip']);
+  });
+
+  it('keeps only the bounds given, and explains a mismatch', () => {
+    expect(normalizeSlaPolicy({ ...base, conditions: { profile: { minOrders: 3 } } }).conditions).toEqual({ profile: { minOrders: 3 } });
+    const conditions = { profile: { minOrders: 3, minLifetimeValue: 500 } };
+    expect(slaConditionMismatches(conditions, { channel: 'sms', priority: 'normal', tags: [], profile: { orders: 2, lifetimeValue: 800, churnRiskPercent: null } })).toEqual(['the customer has 2 orders, fewer than 3']);
+    expect(slaConditionMismatches(conditions, { channel: 'sms', priority: 'normal', tags: [] })).toEqual(['the ticket has no customer profile']);
+    expect(slaConditionMismatches(conditions, { channel: 'sms', priority: 'normal', tags: [], profile: { orders: 3, lifetimeValue: 500, churnRiskPercent: null } })).toEqual([]);
+  });
+});

@@ -4,8 +4,8 @@ import { api, describeFailure, unwrap, type Schemas } from '../api/client';
 import { useUserName } from '../common/people';
 import { agentTimeZone } from '../common/time';
 import { BarChart, DurationLineChart, type ChartPoint } from './charts';
-import { agentColumns, downloadCsv, tagColumns, toCsv } from './csv';
-import { formatAxisDate, formatBucket, formatCount, formatDate, formatDuration, plural } from './format';
+import { agentColumns, downloadCsv, slaColumns, tagColumns, toCsv, type CsvColumn } from './csv';
+import { formatAxisDate, formatBucket, formatCount, formatDate, formatDuration, formatPercent, formatScore, plural } from './format';
 import {
   CHANNEL_CHOICES,
   PRESET_DAYS,
@@ -20,6 +20,23 @@ import {
 type Summary = Schemas['ReportSummaryDto'];
 type TimeSeries = Schemas['ReportTimeSeriesDto'];
 type Agent = Schemas['AgentReportDto'];
+type Calendar = Schemas['BusinessCalendarDto'];
+type SlaCounts = Schemas['SlaAchievementDto'];
+type SlaTarget = Schemas['SlaTargetAchievementDto'];
+type SlaPolicy = Schemas['SlaPolicyAchievementDto'];
+type SlaAgent = Schemas['SlaAgentAchievementDto'];
+
+/** A median and a mean of seconds, in clock time or in the business hours of the report's calendar. */
+interface Durations {
+  medianSeconds: number | null;
+  averageSeconds: number | null;
+  businessMedianSeconds: number | null;
+  businessAverageSeconds: number | null;
+}
+const timesOf = (stats: Durations, business: boolean) =>
+  business ? { median: stats.businessMedianSeconds, average: stats.businessAverageSeconds } : { median: stats.medianSeconds, average: stats.averageSeconds };
+
+const SLA_TARGET_LABELS: Record<SlaTarget['target'], string> = { first_response: 'First response', next_response: 'Next response', resolution: 'Resolution' };
 
 /** The buckets are cut at the agent's own midnights (an IANA name; UTC should the browser not know its zone). */
 const TIME_ZONE = agentTimeZone || 'UTC';
@@ -28,12 +45,16 @@ const STALE_MS = 60_000;
 /** SPEC §8: volume, first response and resolution over a period, per agent and per tag (docs/metrics.md). */
 export function ReportsPage() {
   const [filters, setFilters] = useState<ReportFilters>(initialReportFilters);
+  /** '' for clock time, else the calendar whose business hours the time figures count. */
+  const [calendarId, setCalendarId] = useState('');
   const period = reportPeriod(filters);
   const query = period.ok ? reportQuery(period, filters.channel) : undefined;
+  const calendars = useQuery({ queryKey: ['reports', 'business-calendars'], queryFn: () => unwrap(api.GET('/business-calendars')), staleTime: STALE_MS });
+  const summaryQuery = query && (calendarId === '' ? query : { ...query, calendarId });
 
   const summary = useQuery({
-    queryKey: ['reports', 'summary', query],
-    queryFn: () => unwrap(api.GET('/reports/summary', { params: { query: query! } })),
+    queryKey: ['reports', 'summary', summaryQuery],
+    queryFn: () => unwrap(api.GET('/reports/summary', { params: { query: summaryQuery! } })),
     enabled: query !== undefined,
     staleTime: STALE_MS,
   });
@@ -45,20 +66,33 @@ export function ReportsPage() {
   });
 
   const channelLabel = CHANNEL_CHOICES.find((choice) => choice.value === filters.channel)!.label;
+  // The figures follow the summary shown, so they never mix a calendar's hours with another answer's.
+  const shownCalendar = summary.data?.businessCalendar ?? null;
+  const business = shownCalendar !== null;
   return (
     <section className="reports" aria-labelledby="reports-title">
       <header className="list-header">
         <h1 id="reports-title">Reports</h1>
       </header>
-      <PeriodPicker filters={filters} onChange={setFilters} error={period.ok ? undefined : period} />
+      <PeriodPicker
+        filters={filters}
+        onChange={setFilters}
+        error={period.ok ? undefined : period}
+        calendars={calendars.data?.calendars ?? []}
+        calendarId={calendarId}
+        onCalendarChange={setCalendarId}
+      />
       {period.ok && (
         <>
           <p className="muted report-scope">
             Tickets created from {formatDate(filters.from)} to {formatDate(filters.to)} ({plural(period.days, 'day')}), {channelLabel.toLowerCase()}; days
-            start at midnight {TIME_ZONE === 'UTC' ? 'UTC' : `in ${TIME_ZONE}`}. Times are wall-clock, as they stand now.
+            start at midnight {TIME_ZONE === 'UTC' ? 'UTC' : `in ${TIME_ZONE}`}.{' '}
+            {shownCalendar
+              ? `Response and resolution times count the business hours of ${shownCalendar.name} (${shownCalendar.timeZone}) only, as they stand now; the charts stay in wall-clock time.`
+              : 'Times are wall-clock, as they stand now.'}
           </p>
           <QueryState query={summary} what="the report">
-            {(data) => <Headline summary={data} />}
+            {(data) => <Headline summary={data} business={business} />}
           </QueryState>
           <section aria-labelledby="charts-title">
             <h2 id="charts-title">Over time</h2>
@@ -77,8 +111,10 @@ export function ReportsPage() {
           </section>
           {summary.data && (
             <>
-              <AgentTable summary={summary.data} filters={filters} />
-              <TagTable summary={summary.data} filters={filters} />
+              <AgentTable summary={summary.data} filters={filters} business={business} />
+              <TagTable summary={summary.data} filters={filters} business={business} />
+              <SlaSection summary={summary.data} filters={filters} />
+              <CsatSection summary={summary.data} />
             </>
           )}
         </>
@@ -87,7 +123,21 @@ export function ReportsPage() {
   );
 }
 
-function PeriodPicker({ filters, onChange, error }: { filters: ReportFilters; onChange: (filters: ReportFilters) => void; error?: { field: 'from' | 'to'; message: string } }) {
+function PeriodPicker({
+  filters,
+  onChange,
+  error,
+  calendars,
+  calendarId,
+  onCalendarChange,
+}: {
+  filters: ReportFilters;
+  onChange: (filters: ReportFilters) => void;
+  error?: { field: 'from' | 'to'; message: string };
+  calendars: Calendar[];
+  calendarId: string;
+  onCalendarChange: (calendarId: string) => void;
+}) {
   const errorId = useId();
   const set = (change: Partial<ReportFilters>) => onChange({ ...filters, ...change });
   const invalid = (field: 'from' | 'to') => (error?.field === field ? { 'aria-invalid': true, 'aria-describedby': errorId } : {});
@@ -119,6 +169,17 @@ function PeriodPicker({ filters, onChange, error }: { filters: ReportFilters; on
           {CHANNEL_CHOICES.map((choice) => (
             <option key={choice.value} value={choice.value}>
               {choice.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Count time in
+        <select value={calendarId} onChange={(event) => onCalendarChange(event.target.value)}>
+          <option value="">Clock time (around the clock)</option>
+          {calendars.map((calendar) => (
+            <option key={calendar.id} value={calendar.id}>
+              Business hours: {calendar.name} ({calendar.timeZone})
             </option>
           ))}
         </select>
@@ -165,8 +226,11 @@ function QueryState<T>({ query, what, children }: { query: QueryLike<T>; what: s
   return <>{children(query.data)}</>;
 }
 
-function Headline({ summary }: { summary: Summary }) {
+function Headline({ summary, business }: { summary: Summary; business: boolean }) {
   const { ticketVolume, firstResponse, resolution, reopens } = summary;
+  const firstResponseTimes = timesOf(firstResponse, business);
+  const resolutionTimes = timesOf(resolution, business);
+  const inHours = business ? ' (business hours)' : '';
   const otherReasons = Object.entries(reopens.byReason).filter(([reason]) => reason !== 'inbound_message' && reason !== 'agent');
   return (
     <section aria-labelledby="headline-title">
@@ -180,19 +244,19 @@ function Headline({ summary }: { summary: Summary }) {
           <dd className="muted">{ticketVolume === 0 ? 'None in this period' : `${formatCount(firstResponse.answered)} answered, ${formatCount(firstResponse.unanswered)} unanswered`}</dd>
         </div>
         <div>
-          <dt>Median first response</dt>
-          <dd className="figure">{formatDuration(firstResponse.medianSeconds)}</dd>
+          <dt>Median first response{inHours}</dt>
+          <dd className="figure">{formatDuration(firstResponseTimes.median)}</dd>
           <dd className="muted">
-            {firstResponse.answered === 0 ? 'No ticket answered yet' : `Average ${formatDuration(firstResponse.averageSeconds)} over ${plural(firstResponse.answered, 'answered ticket')}`}
+            {firstResponse.answered === 0 ? 'No ticket answered yet' : `Average ${formatDuration(firstResponseTimes.average)} over ${plural(firstResponse.answered, 'answered ticket')}`}
           </dd>
         </div>
         <div>
-          <dt>Median resolution</dt>
-          <dd className="figure">{formatDuration(resolution.medianSeconds)}</dd>
+          <dt>Median resolution{inHours}</dt>
+          <dd className="figure">{formatDuration(resolutionTimes.median)}</dd>
           <dd className="muted">
             {resolution.resolved === 0
               ? 'No ticket resolved yet'
-              : `Average ${formatDuration(resolution.averageSeconds)}; ${formatCount(resolution.resolved)} resolved, ${formatCount(resolution.unresolved)} unresolved`}
+              : `Average ${formatDuration(resolutionTimes.average)}; ${formatCount(resolution.resolved)} resolved, ${formatCount(resolution.unresolved)} unresolved`}
           </dd>
         </div>
         <div>
@@ -286,10 +350,11 @@ function TableSection({ id, title, onDownload, canDownload, children }: { id: st
   );
 }
 
-function AgentTable({ summary, filters }: { summary: Summary; filters: ReportFilters }) {
+function AgentTable({ summary, filters, business }: { summary: Summary; filters: ReportFilters; business: boolean }) {
   const userName = useUserName();
   const agentName = (agent: Agent) => agent.name ?? (agent.userId ? userName(agent.userId) : 'System (no agent)');
-  const download = () => downloadCsv(csvName('agents', filters), toCsv(agentColumns(agentName), summary.byAgent));
+  const download = () => downloadCsv(csvName('agents', filters), toCsv(agentColumns(agentName, { business }), summary.byAgent));
+  const inHours = business ? ' (business hours)' : '';
   return (
     <TableSection id="agents-title" title="By agent" canDownload={summary.byAgent.length > 0} onDownload={download}>
       {summary.byAgent.length === 0 ? (
@@ -304,25 +369,29 @@ function AgentTable({ summary, filters }: { summary: Summary; filters: ReportFil
             <tr>
               <th scope="col">Agent</th>
               <th scope="col" className="num">First responses</th>
-              <th scope="col" className="num">Median first response</th>
-              <th scope="col" className="num">Average first response</th>
+              <th scope="col" className="num">Median first response{inHours}</th>
+              <th scope="col" className="num">Average first response{inHours}</th>
               <th scope="col" className="num">Resolved</th>
-              <th scope="col" className="num">Median resolution</th>
-              <th scope="col" className="num">Average resolution</th>
+              <th scope="col" className="num">Median resolution{inHours}</th>
+              <th scope="col" className="num">Average resolution{inHours}</th>
             </tr>
           </thead>
           <tbody>
-            {summary.byAgent.map((agent) => (
-              <tr key={agent.userId ?? 'system'}>
-                <th scope="row">{agentName(agent)}</th>
-                <td className="num">{formatCount(agent.firstResponse.answered)}</td>
-                <td className="num">{formatDuration(agent.firstResponse.medianSeconds)}</td>
-                <td className="num">{formatDuration(agent.firstResponse.averageSeconds)}</td>
-                <td className="num">{formatCount(agent.resolution.resolved)}</td>
-                <td className="num">{formatDuration(agent.resolution.medianSeconds)}</td>
-                <td className="num">{formatDuration(agent.resolution.averageSeconds)}</td>
-              </tr>
-            ))}
+            {summary.byAgent.map((agent) => {
+              const firstResponse = timesOf(agent.firstResponse, business);
+              const resolution = timesOf(agent.resolution, business);
+              return (
+                <tr key={agent.userId ?? 'system'}>
+                  <th scope="row">{agentName(agent)}</th>
+                  <td className="num">{formatCount(agent.firstResponse.answered)}</td>
+                  <td className="num">{formatDuration(firstResponse.median)}</td>
+                  <td className="num">{formatDuration(firstResponse.average)}</td>
+                  <td className="num">{formatCount(agent.resolution.resolved)}</td>
+                  <td className="num">{formatDuration(resolution.median)}</td>
+                  <td className="num">{formatDuration(resolution.average)}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}
@@ -330,8 +399,9 @@ function AgentTable({ summary, filters }: { summary: Summary; filters: ReportFil
   );
 }
 
-function TagTable({ summary, filters }: { summary: Summary; filters: ReportFilters }) {
-  const download = () => downloadCsv(csvName('tags', filters), toCsv(tagColumns(summary.byTag), summary.byTag));
+function TagTable({ summary, filters, business }: { summary: Summary; filters: ReportFilters; business: boolean }) {
+  const download = () => downloadCsv(csvName('tags', filters), toCsv(tagColumns(summary.byTag, { business }), summary.byTag));
+  const inHours = business ? ' (business hours)' : '';
   return (
     <TableSection id="tags-title" title="By tag" canDownload={summary.byTag.length > 0} onDownload={download}>
       {summary.byTag.length === 0 ? (
@@ -344,9 +414,9 @@ function TagTable({ summary, filters }: { summary: Summary; filters: ReportFilte
               <th scope="col">Tag</th>
               <th scope="col" className="num">Tickets</th>
               <th scope="col" className="num">Answered</th>
-              <th scope="col" className="num">Median first response</th>
+              <th scope="col" className="num">Median first response{inHours}</th>
               <th scope="col" className="num">Resolved</th>
-              <th scope="col" className="num">Median resolution</th>
+              <th scope="col" className="num">Median resolution{inHours}</th>
               <th scope="col" className="num">Reopens</th>
             </tr>
           </thead>
@@ -358,9 +428,9 @@ function TagTable({ summary, filters }: { summary: Summary; filters: ReportFilte
                 </th>
                 <td className="num">{formatCount(tag.ticketVolume)}</td>
                 <td className="num">{formatCount(tag.firstResponse.answered)}</td>
-                <td className="num">{formatDuration(tag.firstResponse.medianSeconds)}</td>
+                <td className="num">{formatDuration(timesOf(tag.firstResponse, business).median)}</td>
                 <td className="num">{formatCount(tag.resolution.resolved)}</td>
-                <td className="num">{formatDuration(tag.resolution.medianSeconds)}</td>
+                <td className="num">{formatDuration(timesOf(tag.resolution, business).median)}</td>
                 <td className="num">{formatCount(tag.reopens.total)}</td>
               </tr>
             ))}
@@ -368,5 +438,173 @@ function TagTable({ summary, filters }: { summary: Summary; filters: ReportFilte
         </table>
       )}
     </TableSection>
+  );
+}
+
+const slaSummary = (counts: SlaCounts) =>
+  counts.achievementRate === null
+    ? `${plural(counts.pending, 'target')} pending, none decided yet`
+    : `${formatCount(counts.hit)} hit, ${formatCount(counts.missed)} missed, ${formatCount(counts.pending)} pending`;
+
+/** One SLA breakdown: a row per group with its counts and achievement, and its CSV. */
+function SlaTable<Row extends SlaCounts>({
+  id,
+  title,
+  rowHeader,
+  rows,
+  label,
+  csvColumns,
+  csvFile,
+  empty,
+}: {
+  id: string;
+  title: string;
+  rowHeader: string;
+  rows: Row[];
+  label: (row: Row) => string;
+  csvColumns: CsvColumn<Row>[];
+  csvFile: string;
+  empty: string;
+}) {
+  const download = () => downloadCsv(csvFile, toCsv(slaColumns(csvColumns), rows));
+  return (
+    <TableSection id={id} title={title} canDownload={rows.length > 0} onDownload={download}>
+      {rows.length === 0 ? (
+        <p className="empty">{empty}</p>
+      ) : (
+        <table className="report">
+          <thead>
+            <tr>
+              <th scope="col">{rowHeader}</th>
+              <th scope="col" className="num">Hit</th>
+              <th scope="col" className="num">Missed</th>
+              <th scope="col" className="num">Pending</th>
+              <th scope="col" className="num">Achievement</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={label(row)}>
+                <th scope="row">{label(row)}</th>
+                <td className="num">{formatCount(row.hit)}</td>
+                <td className="num">{formatCount(row.missed)}</td>
+                <td className="num">{formatCount(row.pending)}</td>
+                <td className="num">{formatPercent(row.achievementRate)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </TableSection>
+  );
+}
+
+/** SLA achievement of the targets started in the period (docs/metrics.md): hit / (hit + missed), pending apart. */
+function SlaSection({ summary, filters }: { summary: Summary; filters: ReportFilters }) {
+  const userName = useUserName();
+  const { sla } = summary;
+  const agentName = (agent: SlaAgent) => agent.name ?? (agent.userId ? userName(agent.userId) : 'Unassigned');
+  const policyName = (policy: SlaPolicy) => policy.policyName ?? policy.policyId ?? 'No policy';
+  return (
+    <section className="report-sla" aria-labelledby="sla-title">
+      <h2 id="sla-title">Service levels</h2>
+      <dl className="headline">
+        <div>
+          <dt>SLA achievement</dt>
+          <dd className="figure">{formatPercent(sla.overall.achievementRate)}</dd>
+          <dd className="muted">{sla.overall.hit + sla.overall.missed + sla.overall.pending === 0 ? 'No SLA target started in this period' : slaSummary(sla.overall)}</dd>
+        </div>
+        {sla.byTarget.map((target) => (
+          <div key={target.target}>
+            <dt>{SLA_TARGET_LABELS[target.target]}</dt>
+            <dd className="figure">{formatPercent(target.achievementRate)}</dd>
+            <dd className="muted">{slaSummary(target)}</dd>
+          </div>
+        ))}
+      </dl>
+      <SlaTable
+        id="sla-targets-title"
+        title="SLA by target"
+        rowHeader="Target"
+        rows={sla.byTarget}
+        label={(row) => SLA_TARGET_LABELS[row.target]}
+        csvColumns={[
+          { header: 'Target', value: (row) => SLA_TARGET_LABELS[row.target] },
+          { header: 'Target kind', value: (row) => row.target },
+        ]}
+        csvFile={csvName('sla-targets', filters)}
+        empty="No SLA target."
+      />
+      <SlaTable
+        id="sla-policies-title"
+        title="SLA by policy"
+        rowHeader="Policy"
+        rows={sla.byPolicy}
+        label={policyName}
+        csvColumns={[
+          { header: 'Policy', value: policyName },
+          { header: 'Policy ID', value: (row) => row.policyId },
+        ]}
+        csvFile={csvName('sla-policies', filters)}
+        empty="No SLA policy set a target on a ticket in this period. Policies are set up in Settings › Service levels."
+      />
+      <SlaTable
+        id="sla-agents-title"
+        title="SLA by agent"
+        rowHeader="Agent"
+        rows={sla.byAgent}
+        label={agentName}
+        csvColumns={[
+          { header: 'Agent', value: agentName },
+          { header: 'User ID', value: (row) => row.userId },
+        ]}
+        csvFile={csvName('sla-agents', filters)}
+        empty="No SLA target started in this period. Targets count for the agent whose reply or close ended them, or the assignee while they run."
+      />
+    </section>
+  );
+}
+
+/** CSAT of the surveys sent in the period: average, response rate and how the answers spread. */
+function CsatSection({ summary }: { summary: Summary }) {
+  const { csat } = summary;
+  const scores = ['5', '4', '3', '2', '1'] as const;
+  return (
+    <section className="report-table" aria-labelledby="csat-title">
+      <h2 id="csat-title">Customer satisfaction</h2>
+      <dl className="headline">
+        <div>
+          <dt>Average score</dt>
+          <dd className="figure">{formatScore(csat.averageScore)}</dd>
+          <dd className="muted">{csat.answered === 0 ? 'No survey answered yet' : `Over ${plural(csat.answered, 'answer')}`}</dd>
+        </div>
+        <div>
+          <dt>Response rate</dt>
+          <dd className="figure">{formatPercent(csat.responseRate)}</dd>
+          <dd className="muted">{csat.sent === 0 ? 'No survey sent in this period' : `${formatCount(csat.answered)} of ${plural(csat.sent, 'survey')} answered`}</dd>
+        </div>
+      </dl>
+      {csat.answered > 0 && (
+        <table className="report">
+          <caption>Answers by score</caption>
+          <thead>
+            <tr>
+              <th scope="col">Score</th>
+              <th scope="col" className="num">Answers</th>
+              <th scope="col" className="num">Share</th>
+            </tr>
+          </thead>
+          <tbody>
+            {scores.map((score) => (
+              <tr key={score}>
+                <th scope="row">{score} / 5</th>
+                <td className="num">{formatCount(csat.distribution[score])}</td>
+                <td className="num">{formatPercent(csat.distribution[score] / csat.answered)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }

@@ -42,8 +42,19 @@ export function downloadCsv(filename: string, csv: string): void {
 type Agent = Schemas['AgentReportDto'];
 type Tag = Schemas['TagReportDto'];
 
+/** The options of the tables' files: with a business-hours calendar, its figures come after the clock-time ones. */
+export interface TimeColumnsOptions {
+  business?: boolean;
+}
+
 /** The per-agent figures exactly as GET /reports/summary gave them (seconds unrounded, null as an empty cell). */
-export function agentColumns(agentName: (agent: Agent) => string): CsvColumn<Agent>[] {
+export function agentColumns(agentName: (agent: Agent) => string, { business = false }: TimeColumnsOptions = {}): CsvColumn<Agent>[] {
+  const businessColumns: CsvColumn<Agent>[] = [
+    { header: 'Median first response, business hours (seconds)', value: (agent) => agent.firstResponse.businessMedianSeconds },
+    { header: 'Average first response, business hours (seconds)', value: (agent) => agent.firstResponse.businessAverageSeconds },
+    { header: 'Median resolution, business hours (seconds)', value: (agent) => agent.resolution.businessMedianSeconds },
+    { header: 'Average resolution, business hours (seconds)', value: (agent) => agent.resolution.businessAverageSeconds },
+  ];
   return [
     { header: 'Agent', value: agentName },
     { header: 'User ID', value: (agent) => agent.userId },
@@ -53,13 +64,14 @@ export function agentColumns(agentName: (agent: Agent) => string): CsvColumn<Age
     { header: 'Resolved (tickets)', value: (agent) => agent.resolution.resolved },
     { header: 'Median resolution (seconds)', value: (agent) => agent.resolution.medianSeconds },
     { header: 'Average resolution (seconds)', value: (agent) => agent.resolution.averageSeconds },
+    ...(business ? businessColumns : []),
   ];
 }
 
 const REASON_HEADERS: Record<string, string> = { inbound_message: 'Reopens by customer message', agent: 'Reopens by agent' };
 
 /** The per-tag figures as the API gave them; one reopen column per reason the answer holds. */
-export function tagColumns(tags: readonly Tag[]): CsvColumn<Tag>[] {
+export function tagColumns(tags: readonly Tag[], { business = false }: TimeColumnsOptions = {}): CsvColumn<Tag>[] {
   const reasons = [...new Set(['inbound_message', 'agent', ...tags.flatMap((tag) => Object.keys(tag.reopens.byReason))])];
   return [
     { header: 'Tag', value: (tag) => tag.tag },
@@ -74,5 +86,26 @@ export function tagColumns(tags: readonly Tag[]): CsvColumn<Tag>[] {
     { header: 'Average resolution (seconds)', value: (tag) => tag.resolution.averageSeconds },
     { header: 'Reopens', value: (tag) => tag.reopens.total },
     ...reasons.map((reason) => ({ header: REASON_HEADERS[reason] ?? `Reopens (${reason})`, value: (tag: Tag) => tag.reopens.byReason[reason] ?? 0 })),
+    ...(business
+      ? [
+          { header: 'Median first response, business hours (seconds)', value: (tag: Tag) => tag.firstResponse.businessMedianSeconds },
+          { header: 'Average first response, business hours (seconds)', value: (tag: Tag) => tag.firstResponse.businessAverageSeconds },
+          { header: 'Median resolution, business hours (seconds)', value: (tag: Tag) => tag.resolution.businessMedianSeconds },
+          { header: 'Average resolution, business hours (seconds)', value: (tag: Tag) => tag.resolution.businessAverageSeconds },
+        ]
+      : []),
+  ];
+}
+
+type SlaCounts = Schemas['SlaAchievementDto'];
+
+/** An SLA table's file: the columns naming the row, then its counts and its achievement rate as a fraction (unrounded). */
+export function slaColumns<Row extends SlaCounts>(rowColumns: CsvColumn<Row>[]): CsvColumn<Row>[] {
+  return [
+    ...rowColumns,
+    { header: 'Hit (targets)', value: (row) => row.hit },
+    { header: 'Missed (targets)', value: (row) => row.missed },
+    { header: 'Pending (targets)', value: (row) => row.pending },
+    { header: 'Achievement rate (hit / (hit + missed))', value: (row) => row.achievementRate },
   ];
 }

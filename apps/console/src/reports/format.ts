@@ -68,3 +68,11 @@ export function formatDate(value: string): string {
 const integer = new Intl.NumberFormat();
 export const formatCount = (value: number) => integer.format(value);
 export const plural = (count: number, one: string, many = `${one}s`) => `${formatCount(count)} ${count === 1 ? one : many}`;
+
+const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 });
+/** A fraction in [0, 1] as a percentage ("66.7%"); a dash when there is none. */
+export const formatPercent = (fraction: number | null | undefined) => (fraction === null || fraction === undefined ? '—' : percent.format(fraction));
+
+const score = new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 2 });
+/** A mean CSAT score: "4.33 / 5"; a dash when none was answered. */
+export const formatScore = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${score.format(value)} / 5`);
