@@ -8,6 +8,7 @@ import { EmailModule } from './channels/email/email.module.js';
 import { SmsModule } from './channels/sms/sms.module.js';
 import { WebChatModule } from './channels/web-chat/web-chat.module.js';
 import { ConsoleController } from './console/console.controller.js';
+import { CsatModule } from './csat/csat.module.js';
 import { RoundTripController } from './diagnostics/round-trip.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { LiveModule } from './live/live.module.js';
@@ -32,7 +33,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [RateLimitsModule, AuthModule, SettingsModule, TicketsModule, EmailModule, SmsModule, WebChatModule, ReportsModule, ShopifyModule, LiveModule, CalendarsModule, SlaModule],
+      imports: [RateLimitsModule, AuthModule, SettingsModule, TicketsModule, EmailModule, SmsModule, WebChatModule, ReportsModule, ShopifyModule, LiveModule, CalendarsModule, SlaModule, CsatModule],
       controllers: [HealthController, RoundTripController, MailboxController, ConsoleController],
       providers: [
         { provide: APP_CONFIG, useValue: dependencies.config },

@@ -15,7 +15,9 @@
  *   takes 100 failures per 15 minutes over all its addresses, which only a spread-out guessing run reaches;
  * - a person asks for a password reset once, maybe again when the mail is slow: 3 an hour per address keeps the
  *   endpoint from mailing anyone repeatedly (it counts whether or not the address exists, so it tells nothing),
- *   and 20 an hour per client address stops a script walking through addresses.
+ *   and 20 an hour per client address stops a script walking through addresses;
+ * - a customer answers a satisfaction survey once, maybe changes the answer: 30 page loads and answers a minute per
+ *   client address leaves room for a shared office address and stops a script trying survey tokens.
  */
 export const RATE_LIMIT_DEFAULTS = {
   chatStartsPerIp: { variable: 'RATE_LIMIT_CHAT_STARTS_PER_IP', limit: 10, windowSeconds: 60 },
@@ -28,6 +30,7 @@ export const RATE_LIMIT_DEFAULTS = {
   signInFailuresPerAccount: { variable: 'RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT', limit: 100, windowSeconds: 900 },
   passwordResetsPerEmail: { variable: 'RATE_LIMIT_PASSWORD_RESETS_PER_EMAIL', limit: 3, windowSeconds: 3600 },
   passwordResetsPerIp: { variable: 'RATE_LIMIT_PASSWORD_RESETS_PER_IP', limit: 20, windowSeconds: 3600 },
+  csatAnswersPerIp: { variable: 'RATE_LIMIT_CSAT_ANSWERS_PER_IP', limit: 30, windowSeconds: 60 },
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMIT_DEFAULTS;

@@ -4,6 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createApiApp } from '../../apps/api/bootstrap.js';
 import { defaultOutboundTransports } from '../../activities/delivery/outbound-transport.js';
+import { createEmailOutboundTransport } from '../../activities/email/email-outbound-transport.js';
 import { createTwilioSmsTransport } from '../../activities/sms/twilio-sms-transport.js';
 import { createActivities } from '../../activities/index.js';
 import { findExecutable } from '../../libs/embedded/temporal-dev-server.js';
@@ -28,7 +29,7 @@ export interface TimeSkippingStack {
  * The real worker (workflows + activities against a real PostgreSQL) on Temporal's
  * time-skipping test server, so days of snooze pass in milliseconds.
  */
-export async function startTimeSkippingStack(env: Record<string, string> = {}, options: { smsOverTwilio?: boolean } = {}): Promise<TimeSkippingStack> {
+export async function startTimeSkippingStack(env: Record<string, string> = {}, options: { smsOverTwilio?: boolean; emailToMailbox?: boolean } = {}): Promise<TimeSkippingStack> {
   installTemporalRuntime('warn');
   const testServer = findExecutable('temporal-test-server', process.env.TEMPORAL_TEST_SERVER_PATH);
   if (!testServer) throw new Error('temporal-test-server not found: run the tests with `npm test`, whose set-up installs it');
@@ -46,6 +47,7 @@ export async function startTimeSkippingStack(env: Record<string, string> = {}, o
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
   });
   const ingestion = new InboundIngestion({ config, orm, temporal: temporalEnv.client });
+  const mail = createMailTransport({ smtpUrl: undefined, orm });
   const worker = await Worker.create({
     connection: temporalEnv.nativeConnection,
     namespace: temporalEnv.namespace ?? 'default',
@@ -55,9 +57,14 @@ export async function startTimeSkippingStack(env: Record<string, string> = {}, o
       config,
       orm,
       ingestion,
-      // SMS replies reach Twilio (at TWILIO_API_BASE_URL, a stand-in) only when asked; otherwise they fail as unconfigured.
-      transports: { ...defaultOutboundTransports(), ...(options.smsOverTwilio ? { sms: createTwilioSmsTransport({ config, orm }) } : {}) },
-      mail: createMailTransport({ smtpUrl: undefined, orm }),
+      // SMS replies reach Twilio (at TWILIO_API_BASE_URL, a stand-in) and email replies the local mailbox (caught_mail) only
+      // when asked; otherwise they fail as unconfigured.
+      transports: {
+        ...defaultOutboundTransports(),
+        ...(options.smsOverTwilio ? { sms: createTwilioSmsTransport({ config, orm }) } : {}),
+        ...(options.emailToMailbox ? { email: createEmailOutboundTransport({ orm, mail }) } : {}),
+      },
+      mail,
     }),
   });
   const running = worker.run();

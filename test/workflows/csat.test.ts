@@ -20,11 +20,13 @@ describe('CSAT surveys after a close', () => {
   let sequence = 0;
 
   beforeAll(async () => {
-    stack = await startTimeSkippingStack();
+    stack = await startTimeSkippingStack({}, { emailToMailbox: true });
     api = await serveApi(stack);
     brand = await createAccountWithUsers(stack.orm, { roles: ['owner'] });
     const settings = await callApi(api.baseUrl, 'PATCH', '/settings/csat', { token: brand.tokens.owner, body: { enabledChannels: ['email', 'sms'], resendAfterDays: 7, question: 'How did we do?' } });
     expect(settings.status).toBe(200);
+    // Email replies (the survey among them) go out from a support address of the account.
+    expect((await callApi(api.baseUrl, 'PATCH', '/settings/email', { token: brand.tokens.owner, body: { supportAddresses: ['support@brand.example'] } })).status).toBe(200);
   });
   afterAll(async () => {
     await api?.close();

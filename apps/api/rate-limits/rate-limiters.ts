@@ -43,6 +43,7 @@ const TRACKERS: Record<RequestRateLimitName, Tracker> = {
     return typeof email === 'string' ? email.trim().toLowerCase() : 'invalid';
   },
   passwordResetsPerIp: clientAddress,
+  csatAnswersPerIp: clientAddress,
 };
 
 export type RateLimitVerdict = { allowed: true } | { allowed: false; limit: RateLimitName; retryAfterSeconds: number; detail: string };

@@ -395,6 +395,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tickets/{ticketId}/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ticket's SLA targets: running, met, missed or cancelled, with their deadlines (docs/service-levels.md) */
+        get: operations["TicketsController_sla"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tickets/{ticketId}/messages": {
         parameters: {
             query?: never;
@@ -1139,8 +1156,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Ticket volume, first response and resolution times, reopens; per agent and per tag
-         * @description Tickets created in [from, to) of the chosen channels, their first response and resolution as they stand now (the last close counts), and the reopened events of the period. Definitions: docs/metrics.md.
+         * Ticket volume, first response and resolution times, reopens, SLA achievement and CSAT; per agent and per tag
+         * @description Tickets created in [from, to) of the chosen channels, their first response and resolution as they stand now (the last close counts), also in business hours with calendarId, and the reopened events of the period; the SLA targets whose clock started in the period (hit, missed, pending) and the CSAT surveys sent in it. Definitions: docs/metrics.md.
          */
         get: operations["ReportsController_summary"];
         put?: never;
@@ -1453,6 +1470,59 @@ export interface paths {
         post?: never;
         /** Delete a policy (owner/admin); the ones after it move up */
         delete: operations["SlaPoliciesController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/settings/csat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Survey settings: the channels that send one after a close, the resend window, the question */
+        get: operations["CsatAgentController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the survey settings (owners and admins); keys left out keep their value */
+        patch: operations["CsatAgentController_update"];
+        trace?: never;
+    };
+    "/tickets/{ticketId}/csat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ticket's satisfaction surveys, newest first, each with the customer's answer once given */
+        get: operations["CsatAgentController_ticketSurveys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/csat/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The survey page (text/html), or with Accept: application/json the question and any saved answer */
+        get: operations["CsatSurveyController_show"];
+        put?: never;
+        /** Answer the survey (1–5 and an optional comment); answering again replaces the answer. A form post gets the thank-you page */
+        post: operations["CsatSurveyController_answer"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1913,6 +1983,55 @@ export interface components {
             ticketIds: string[];
             action: components["schemas"]["BulkActionSpec"];
         };
+        SlaPolicyInForceDto: {
+            id: string;
+            name: string;
+            warnAtPercent: number;
+            pauseWhileSnoozed: boolean;
+            /** @description As in the policy (GET /sla-policies/{id}) */
+            onWarning: Record<string, never>[];
+            /** @description As in the policy */
+            onBreach: Record<string, never>[];
+        };
+        SlaPauseDto: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+        };
+        SlaGoalDto: {
+            minutes: number;
+            /** @description null: around the clock */
+            calendarId: string | null;
+        };
+        SlaClockDto: {
+            /** @description e.g. first_response:1 */
+            id: string;
+            /** @enum {string} */
+            target: "first_response" | "next_response" | "resolution";
+            /** Format: date-time */
+            startedAt: string;
+            /** @description Snoozed time left out (policies that pause while snoozed) */
+            pauses: components["schemas"]["SlaPauseDto"][];
+            /** Format: date-time */
+            pausedSince: string | null;
+            /** @description null while no policy sets this target */
+            goal: components["schemas"]["SlaGoalDto"] | null;
+            /** Format: date-time */
+            warnAt: string | null;
+            /** Format: date-time */
+            dueAt: string | null;
+            /** Format: date-time */
+            warnedAt: string | null;
+            /** Format: date-time */
+            breachedAt: string | null;
+        };
+        SlaStateDto: {
+            policy: components["schemas"]["SlaPolicyInForceDto"] | null;
+            /** @description The targets counting now */
+            clocks: components["schemas"]["SlaClockDto"][];
+            startedCount: number;
+        };
         TicketStateDto: {
             ticketId: string;
             /** @enum {string} */
@@ -1940,6 +2059,8 @@ export interface components {
              * @enum {string}
              */
             priority?: "low" | "normal" | "high" | "urgent";
+            /** @description The SLA clock (absent on tickets from before it) */
+            sla?: components["schemas"]["SlaStateDto"];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1977,6 +2098,25 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        TicketSlaSummaryDto: {
+            /** @description The SLA policy in force (GET /sla-policies/{policyId}) */
+            policyId: string;
+            /**
+             * Format: date-time
+             * @description The nearest deadline of a target not yet missed
+             */
+            dueAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the earliest warning of such a target came or comes
+             */
+            atRiskFrom: string | null;
+            /**
+             * Format: date-time
+             * @description When a running target was first missed
+             */
+            breachedAt: string | null;
+        };
         TicketSummaryDto: {
             id: string;
             /** @enum {string} */
@@ -2008,6 +2148,8 @@ export interface components {
             closedAt: string | null;
             /** @description The newest message, for a list row */
             lastMessage: components["schemas"]["LastMessageDto"] | null;
+            /** @description Service levels; null while no SLA policy applies */
+            sla: components["schemas"]["TicketSlaSummaryDto"] | null;
         };
         TicketPageDto: {
             tickets: components["schemas"]["TicketSummaryDto"][];
@@ -2043,6 +2185,46 @@ export interface components {
             /** @description The last 50 messages, oldest first */
             messages: components["schemas"]["MessageDto"][];
             olderCursor: string | null;
+        };
+        TicketSlaTargetDto: {
+            /** @description The target and its ordinal in the ticket, e.g. next_response:4 */
+            clockId: string;
+            /** @enum {string} */
+            target: "first_response" | "next_response" | "resolution";
+            policyId: string | null;
+            policyName: string | null;
+            /** @description The target, in minutes of its calendar (or of the clock) */
+            minutes: number;
+            /** @description null: around the clock */
+            calendarId: string | null;
+            /** Format: date-time */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @description null while paused
+             */
+            dueAt: string | null;
+            /** Format: date-time */
+            warnedAt: string | null;
+            /**
+             * Format: date-time
+             * @description Set when the target was missed
+             */
+            breachedAt: string | null;
+            /** Format: date-time */
+            endedAt: string | null;
+            /**
+             * @description met (by a reply or the close; late when breachedAt is set), cancelled (no longer owed)
+             * @enum {string}
+             */
+            outcome: "running" | "paused" | "met" | "cancelled";
+            /** @description The agent whose reply or close ended it */
+            endedByUserId: string | null;
+        };
+        TicketSlaDto: {
+            /** @description The policy in force; null when none applies */
+            policyId: string | null;
+            targets: components["schemas"]["TicketSlaTargetDto"][];
         };
         MessagePageDto: {
             /** @description Oldest first */
@@ -2196,6 +2378,11 @@ export interface components {
              * @example high,urgent
              */
             priority?: string[];
+            /**
+             * @description Comma-separated: at_risk (a target's warning has come, not its deadline), breached (a target was missed)
+             * @example at_risk,breached
+             */
+            sla?: string[];
             assigneeId?: string;
             tag?: string;
             /** @description The customer's profile */
@@ -2554,6 +2741,8 @@ export interface components {
             followUpFromAddress: string | null;
             /** @description null: the team always counts as online */
             officeHours: components["schemas"]["OfficeHoursDto"] | null;
+            /** @description A business-hours calendar (GET /business-calendars) giving the office hours instead of officeHours; null: officeHours apply */
+            officeHoursCalendarId: string | null;
             /** @description Posted in a new conversation within office hours; null: nothing */
             onlineAutoResponse: string | null;
             /** @description Posted in a new conversation outside office hours; null: nothing */
@@ -2569,6 +2758,8 @@ export interface components {
             followUpFromAddress?: string | null;
             /** @description Replaces the office hours; null: none (the team always counts as online) */
             officeHours?: components["schemas"]["OfficeHoursDto"] | null;
+            /** @description A business-hours calendar of the account whose hours the chat follows; null: the officeHours above */
+            officeHoursCalendarId?: string | null;
             /** @description null or blank: no auto-response */
             onlineAutoResponse?: string | null;
             /** @description null or blank: no auto-response */
@@ -2582,14 +2773,24 @@ export interface components {
             /** Format: date-time */
             to: string;
         };
+        ReportCalendarDto: {
+            id: string;
+            name: string;
+            /** @example Europe/Paris */
+            timeZone: string;
+        };
         FirstResponseStatsDto: {
-            /** @description Tickets with an agent reply */
+            /** @description Tickets with an agent reply (with firstResponseAfterReopen: measurements, a ticket's first one and one per reopen, with a reply) */
             answered: number;
-            /** @description Tickets without an agent reply (not counted as zero) */
+            /** @description Tickets without an agent reply, not counted as zero (with firstResponseAfterReopen: measurements without one) */
             unanswered: number;
-            /** @description Median of first agent reply minus creation */
+            /** @description Median of first agent reply minus creation (or reopen) */
             medianSeconds: number | null;
             averageSeconds: number | null;
+            /** @description The median in business hours of calendarId (open time between the two instants); null without calendarId */
+            businessMedianSeconds: number | null;
+            /** @description The mean in business hours of calendarId; null without calendarId */
+            businessAverageSeconds: number | null;
         };
         ResolutionStatsDto: {
             /** @description Tickets closed now; the last close counts */
@@ -2599,6 +2800,10 @@ export interface components {
             /** @description Median of last close minus creation */
             medianSeconds: number | null;
             averageSeconds: number | null;
+            /** @description The median in business hours of calendarId (open time between the two instants); null without calendarId */
+            businessMedianSeconds: number | null;
+            /** @description The mean in business hours of calendarId; null without calendarId */
+            businessAverageSeconds: number | null;
         };
         ReopenStatsDto: {
             total: number;
@@ -2614,16 +2819,24 @@ export interface components {
             };
         };
         AgentFirstResponseDto: {
-            /** @description Tickets whose first reply this agent sent */
+            /** @description Tickets whose first reply this agent sent (with firstResponseAfterReopen, also reopens this agent answered first) */
             answered: number;
             medianSeconds: number | null;
             averageSeconds: number | null;
+            /** @description The median in business hours of calendarId (open time between the two instants); null without calendarId */
+            businessMedianSeconds: number | null;
+            /** @description The mean in business hours of calendarId; null without calendarId */
+            businessAverageSeconds: number | null;
         };
         AgentResolutionDto: {
             /** @description Closed tickets whose last close this agent made */
             resolved: number;
             medianSeconds: number | null;
             averageSeconds: number | null;
+            /** @description The median in business hours of calendarId (open time between the two instants); null without calendarId */
+            businessMedianSeconds: number | null;
+            /** @description The mean in business hours of calendarId; null without calendarId */
+            businessAverageSeconds: number | null;
         };
         AgentReportDto: {
             /** @description actor_user_id of the event (null for a system action) */
@@ -2643,10 +2856,150 @@ export interface components {
             resolution: components["schemas"]["ResolutionStatsDto"];
             reopens: components["schemas"]["ReopenStatsDto"];
         };
+        SlaAchievementDto: {
+            /** @description Targets met in time (outcome met, never breached) */
+            hit: number;
+            /** @description Targets breached, whatever their outcome */
+            missed: number;
+            /** @description Targets running or paused, not breached yet */
+            pending: number;
+            /** @description hit / (hit + missed), unrounded; null when none is decided */
+            achievementRate: number | null;
+        };
+        SlaTargetAchievementDto: {
+            /** @description Targets met in time (outcome met, never breached) */
+            hit: number;
+            /** @description Targets breached, whatever their outcome */
+            missed: number;
+            /** @description Targets running or paused, not breached yet */
+            pending: number;
+            /** @description hit / (hit + missed), unrounded; null when none is decided */
+            achievementRate: number | null;
+            /** @enum {string} */
+            target: "first_response" | "next_response" | "resolution";
+        };
+        SlaPolicyAchievementDto: {
+            /** @description Targets met in time (outcome met, never breached) */
+            hit: number;
+            /** @description Targets breached, whatever their outcome */
+            missed: number;
+            /** @description Targets running or paused, not breached yet */
+            pending: number;
+            /** @description hit / (hit + missed), unrounded; null when none is decided */
+            achievementRate: number | null;
+            policyId: string | null;
+            /** @description The policy's current name; the name its latest clock recorded once it is deleted */
+            policyName: string | null;
+        };
+        SlaAgentAchievementDto: {
+            /** @description Targets met in time (outcome met, never breached) */
+            hit: number;
+            /** @description Targets breached, whatever their outcome */
+            missed: number;
+            /** @description Targets running or paused, not breached yet */
+            pending: number;
+            /** @description hit / (hit + missed), unrounded; null when none is decided */
+            achievementRate: number | null;
+            /** @description The agent whose reply or close ended the target; for a target still running, the ticket's assignee now */
+            userId: string | null;
+            /** @description From the users table */
+            name: string | null;
+        };
+        SlaTagAchievementDto: {
+            /** @description Targets met in time (outcome met, never breached) */
+            hit: number;
+            /** @description Targets breached, whatever their outcome */
+            missed: number;
+            /** @description Targets running or paused, not breached yet */
+            pending: number;
+            /** @description hit / (hit + missed), unrounded; null when none is decided */
+            achievementRate: number | null;
+            tag: string;
+        };
+        SlaChannelAchievementDto: {
+            /** @description Targets met in time (outcome met, never breached) */
+            hit: number;
+            /** @description Targets breached, whatever their outcome */
+            missed: number;
+            /** @description Targets running or paused, not breached yet */
+            pending: number;
+            /** @description hit / (hit + missed), unrounded; null when none is decided */
+            achievementRate: number | null;
+            /** @enum {string} */
+            channel: "web_chat" | "email" | "sms";
+        };
+        SlaReportDto: {
+            overall: components["schemas"]["SlaAchievementDto"];
+            /** @description Every target kind, in the order first_response, next_response, resolution */
+            byTarget: components["schemas"]["SlaTargetAchievementDto"][];
+            /** @description By the policy that set the target, by name */
+            byPolicy: components["schemas"]["SlaPolicyAchievementDto"][];
+            byAgent: components["schemas"]["SlaAgentAchievementDto"][];
+            /** @description By the tickets' current tags; a target counts once under each tag of its ticket */
+            byTag: components["schemas"]["SlaTagAchievementDto"][];
+            /** @description Every channel reported on */
+            byChannel: components["schemas"]["SlaChannelAchievementDto"][];
+        };
+        CsatDistributionDto: {
+            1: number;
+            2: number;
+            3: number;
+            4: number;
+            5: number;
+        };
+        CsatAgentDto: {
+            /** @description Surveys sent in the period */
+            sent: number;
+            /** @description Of those, surveys answered (whenever) */
+            answered: number;
+            /** @description answered / sent, unrounded; null when none was sent */
+            responseRate: number | null;
+            /** @description Mean score (1–5) of the answered surveys, unrounded; null when none */
+            averageScore: number | null;
+            /** @description Answered surveys per score */
+            distribution: components["schemas"]["CsatDistributionDto"];
+            /** @description The agent whose close sent the survey */
+            userId: string | null;
+            /** @description From the users table */
+            name: string | null;
+        };
+        CsatChannelDto: {
+            /** @description Surveys sent in the period */
+            sent: number;
+            /** @description Of those, surveys answered (whenever) */
+            answered: number;
+            /** @description answered / sent, unrounded; null when none was sent */
+            responseRate: number | null;
+            /** @description Mean score (1–5) of the answered surveys, unrounded; null when none */
+            averageScore: number | null;
+            /** @description Answered surveys per score */
+            distribution: components["schemas"]["CsatDistributionDto"];
+            /** @enum {string} */
+            channel: "web_chat" | "email" | "sms";
+        };
+        CsatReportDto: {
+            /** @description Surveys sent in the period */
+            sent: number;
+            /** @description Of those, surveys answered (whenever) */
+            answered: number;
+            /** @description answered / sent, unrounded; null when none was sent */
+            responseRate: number | null;
+            /** @description Mean score (1–5) of the answered surveys, unrounded; null when none */
+            averageScore: number | null;
+            /** @description Answered surveys per score */
+            distribution: components["schemas"]["CsatDistributionDto"];
+            byAgent: components["schemas"]["CsatAgentDto"][];
+            /** @description Every channel reported on */
+            byChannel: components["schemas"]["CsatChannelDto"][];
+        };
         ReportSummaryDto: {
             period: components["schemas"]["ReportPeriodDto"];
             /** @description The channels reported on */
             channels: ("web_chat" | "email" | "sms")[];
+            /** @description The calendar of the business-hours figures (calendarId); null: those figures are null */
+            businessCalendar: components["schemas"]["ReportCalendarDto"] | null;
+            /** @description Whether reopens started first-response measurements (the query's firstResponseAfterReopen) */
+            firstResponseAfterReopen: boolean;
             /** @description Tickets created in the period */
             ticketVolume: number;
             firstResponse: components["schemas"]["FirstResponseStatsDto"];
@@ -2656,6 +3009,10 @@ export interface components {
             byAgent: components["schemas"]["AgentReportDto"][];
             /** @description By the tickets' current tags; a ticket counts once under each of its tags */
             byTag: components["schemas"]["TagReportDto"][];
+            /** @description Achievement of the SLA targets whose clock started in the period */
+            sla: components["schemas"]["SlaReportDto"];
+            /** @description The CSAT surveys sent in the period */
+            csat: components["schemas"]["CsatReportDto"];
         };
         ReportTimeSeriesBucketDto: {
             /**
@@ -2954,6 +3311,14 @@ export interface components {
              */
             searchDays: number;
         };
+        SlaProfileConditionsDto: {
+            /** @description At least this many Shopify orders, not cancelled */
+            minOrders?: number;
+            /** @description At least this much spent over those orders, in the shop's currency */
+            minLifetimeValue?: number;
+            /** @description A churn risk (predictive analytics) of at least this many percent */
+            minChurnRiskPercent?: number;
+        };
         SlaConditionsDto: {
             /** @description The ticket's channel is one of these */
             channels?: ("web_chat" | "email" | "sms")[];
@@ -2963,6 +3328,8 @@ export interface components {
             tagsAll?: string[];
             /** @description The ticket has at least one of these. Tags of 1 to 50 characters, compared regardless of case */
             tagsAny?: string[];
+            /** @description The customer's profile; a ticket without one matches no profile condition */
+            profile?: components["schemas"]["SlaProfileConditionsDto"];
         };
         SlaTargetDto: {
             /**
@@ -3053,6 +3420,11 @@ export interface components {
             /** @description On the breach. At most one notify, one raise_priority and one reassign; each tag once. Default [] */
             onBreach?: components["schemas"]["SlaEscalationDto"][];
         };
+        SlaProfileFactsDto: {
+            orders: number;
+            lifetimeValue: number;
+            churnRiskPercent: number | null;
+        };
         SlaMatchTicketDto: {
             /** @enum {string} */
             channel: "web_chat" | "email" | "sms";
@@ -3060,6 +3432,8 @@ export interface components {
             priority: "low" | "normal" | "high" | "urgent";
             /** @description Normalised like ticket tags */
             tags: string[];
+            /** @description The profile as matched (null without profileId) */
+            profile?: components["schemas"]["SlaProfileFactsDto"] | null;
         };
         SlaPolicyVerdictDto: {
             policyId: string;
@@ -3081,6 +3455,65 @@ export interface components {
         SlaPolicyOrderBody: {
             /** @description Every policy id of the account, each once, in the new order */
             ids: string[];
+        };
+        CsatSettingsDto: {
+            /** @description The channels whose closed tickets send a survey; none by default */
+            enabledChannels: ("web_chat" | "email" | "sms")[];
+            /** @description No second survey for a ticket within this many days of its last one (0: every close surveys; default 7) */
+            resendAfterDays: number;
+            /** @description Asked above the 1–5 rating */
+            question: string;
+        };
+        CsatSettingsPatch: {
+            /** @description Replaces the list; [] turns surveys off; null is refused */
+            enabledChannels?: ("web_chat" | "email" | "sms")[];
+            /** @description Whole days; null is refused */
+            resendAfterDays?: number;
+            /** @description Not blank; null is refused */
+            question?: string;
+        };
+        TicketCsatSurveyDto: {
+            id: string;
+            /**
+             * @description Where the survey was sent
+             * @enum {string}
+             */
+            channel: "web_chat" | "email" | "sms";
+            /** Format: date-time */
+            sentAt: string;
+            /** @description null: not answered (yet) */
+            score: number | null;
+            comment: string | null;
+            /**
+             * Format: date-time
+             * @description The last answer; a customer may answer again
+             */
+            answeredAt: string | null;
+        };
+        TicketCsatDto: {
+            /** @description Newest first */
+            surveys: components["schemas"]["TicketCsatSurveyDto"][];
+        };
+        CsatSurveyPageDto: {
+            /** @description The account's question (settings.csat.question) */
+            question: string;
+            /** @description The saved answer; null until answered */
+            score: number | null;
+            comment: string | null;
+            /** Format: date-time */
+            answeredAt: string | null;
+        };
+        CsatAnswerDto: {
+            score: number;
+            comment: string | null;
+            /** Format: date-time */
+            answeredAt: string;
+        };
+        CsatAnswerBody: {
+            /** @description 1 (poor) to 5 (excellent) */
+            score: number;
+            /** @description null or blank: no comment */
+            comment?: string | null;
         };
         ProfileDto: {
             id: string;
@@ -4876,6 +5309,8 @@ export interface operations {
                 channel?: string[];
                 /** @description Comma-separated priorities */
                 priority?: string[];
+                /** @description Comma-separated: at_risk (a target's warning has come, not its deadline), breached (a target was missed) */
+                sla?: string[];
                 assigneeId?: string;
                 tag?: string;
                 /** @description The customer's profile */
@@ -4886,8 +5321,9 @@ export interface operations {
                 updatedTo?: string;
                 /** @description Text in the subject or in any message */
                 q?: string;
-                /** @description priority: most urgent first (asc: least), then the last updated */
-                sort?: "updatedAt" | "createdAt" | "priority";
+                /** @description priority: most urgent first (asc: least), then the last updated. slaDue: the nearest SLA deadline first (tickets without one last) */
+                sort?: "updatedAt" | "createdAt" | "priority" | "slaDue";
+                /** @description Default desc; for sort=slaDue, asc */
                 order?: "asc" | "desc";
                 /** @description nextCursor of the previous page */
                 cursor?: string;
@@ -4964,6 +5400,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TicketDetailDto"];
+                };
+            };
+            /** @description validation_failed: a parameter, header or body field is invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unauthenticated: no token or session, a malformed Authorization header, a token that is unknown, revoked or expired, or a session that has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description forbidden: this token may not call this route (an integration token on a user route, a user token on an integration route, or a role without the right); csrf_token_missing / csrf_token_mismatch: a cookie-authenticated POST, PUT, PATCH or DELETE without the right X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description not_found: nothing of that id in the caller's account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    TicketsController_sla: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketSlaDto"];
                 };
             };
             /** @description validation_failed: a parameter, header or body field is invalid; `field` names it */
@@ -7201,8 +7705,9 @@ export interface operations {
     ViewsController_tickets: {
         parameters: {
             query?: {
-                /** @description priority: most urgent first (asc: least), then the last updated */
-                sort?: "updatedAt" | "createdAt" | "priority";
+                /** @description priority: most urgent first (asc: least), then the last updated. slaDue: the nearest SLA deadline first (tickets without one last) */
+                sort?: "updatedAt" | "createdAt" | "priority" | "slaDue";
+                /** @description Default desc; for sort=slaDue, asc */
                 order?: "asc" | "desc";
                 /** @description nextCursor of the previous page */
                 cursor?: string;
@@ -9006,6 +9511,10 @@ export interface operations {
                 to?: string;
                 /** @description Comma-separated channels among web_chat, email, sms (default: all) */
                 channel?: string;
+                /** @description A business-hours calendar of the account (GET /business-calendars): first response and resolution also get business-hours figures in it */
+                calendarId?: string;
+                /** @description true: each reopen starts a new first-response measurement (from the reopen to the first agent reply after it), counted alongside the ticket's first one */
+                firstResponseAfterReopen?: boolean;
             };
             header?: never;
             path?: never;
@@ -10476,6 +10985,8 @@ export interface operations {
                 priority?: "low" | "normal" | "high" | "urgent";
                 /** @description The ticket's tags, comma-separated */
                 tags?: string;
+                /** @description The customer's profile, for policies that match on it */
+                profileId?: string;
             };
             header?: never;
             path?: never;
@@ -10840,6 +11351,380 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    CsatAgentController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CsatSettingsDto"];
+                };
+            };
+            /** @description unauthenticated: no token or session, a malformed Authorization header, a token that is unknown, revoked or expired, or a session that has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description forbidden: this token may not call this route (an integration token on a user route, a user token on an integration route, or a role without the right); csrf_token_missing / csrf_token_mismatch: a cookie-authenticated POST, PUT, PATCH or DELETE without the right X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    CsatAgentController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CsatSettingsPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CsatSettingsDto"];
+                };
+            };
+            /** @description A bad value or null; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unauthenticated: no token or session, a malformed Authorization header, a token that is unknown, revoked or expired, or a session that has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Only owners and admins change settings */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description payload_too_large: the body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unsupported_media_type: the body is not of a content type this route takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    CsatAgentController_ticketSurveys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketCsatDto"];
+                };
+            };
+            /** @description validation_failed: a parameter, header or body field is invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unauthenticated: no token or session, a malformed Authorization header, a token that is unknown, revoked or expired, or a session that has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description forbidden: this token may not call this route (an integration token on a user route, a user token on an integration route, or a role without the right); csrf_token_missing / csrf_token_mismatch: a cookie-authenticated POST, PUT, PATCH or DELETE without the right X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description No such ticket in the caller's account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    CsatSurveyController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/html: the page; application/json: this */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CsatSurveyPageDto"];
+                    "text/html": string;
+                };
+            };
+            /** @description validation_failed: a parameter is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                    "text/html": string;
+                };
+            };
+            /** @description not_found: an unknown or malformed link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                    "text/html": string;
+                };
+            };
+            /** @description payload_too_large: the body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                    "text/html": string;
+                };
+            };
+            /** @description unsupported_media_type: the body is not of a content type this route takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                    "text/html": string;
+                };
+            };
+            /** @description rate_limited: over a rate limit (csatAnswersPerIp; docs/operations.md, "Rate limits") */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit lets the client in again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                    "text/html": string;
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    CsatSurveyController_answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CsatAnswerBody"];
+                "application/x-www-form-urlencoded": components["schemas"]["CsatAnswerBody"];
+            };
+        };
+        responses: {
+            /** @description text/html: the page; application/json: this */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CsatAnswerDto"];
+                    "text/html": string;
+                };
+            };
+            /** @description validation_failed: `field` is score (not a whole number from 1 to 5) or comment (too long) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                    "text/html": string;
+                };
+            };
+            /** @description not_found: an unknown or malformed link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                    "text/html": string;
+                };
+            };
+            /** @description payload_too_large: the body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                    "text/html": string;
+                };
+            };
+            /** @description unsupported_media_type: the body is not of a content type this route takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                    "text/html": string;
+                };
+            };
+            /** @description rate_limited: over a rate limit (csatAnswersPerIp; docs/operations.md, "Rate limits") */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit lets the client in again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                    "text/html": string;
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                    "text/html": string;
                 };
             };
         };

@@ -1,5 +1,6 @@
 import { hrefOf, type Route, type SettingsSection } from '../app/router';
 import { CalendarsSettings } from './CalendarsSettings';
+import { CsatSettings } from './CsatSettings';
 import { EmailSettings } from './EmailSettings';
 import { GeneralSettings } from './GeneralSettings';
 import { ShopifySettings } from './ShopifySettings';
@@ -19,6 +20,7 @@ const SECTIONS: { id: SettingsSection; label: string }[] = [
   { id: 'tokens', label: 'Tokens' },
   { id: 'calendars', label: 'Business hours' },
   { id: 'sla', label: 'SLA policies' },
+  { id: 'csat', label: 'Satisfaction (CSAT)' },
 ];
 
 export function SettingsPage({ section }: { section: SettingsSection; navigate: (route: Route) => void }) {
@@ -41,6 +43,7 @@ export function SettingsPage({ section }: { section: SettingsSection; navigate: 
       {section === 'tokens' && <TokensSettings />}
       {section === 'calendars' && <CalendarsSettings />}
       {section === 'sla' && <SlaPoliciesSettings />}
+      {section === 'csat' && <CsatSettings />}
     </section>
   );
 }

@@ -37,6 +37,10 @@ interface Draft {
   priorities: Priority[];
   tagsAll: string;
   tagsAny: string;
+  /** Profile bounds as typed ('' = no bound). */
+  minOrders: string;
+  minLifetimeValue: string;
+  minChurnRiskPercent: string;
   targets: Record<TargetName, TargetDraft>;
   pauseWhileSnoozed: boolean;
   warnAtPercent: string;
@@ -57,6 +61,9 @@ function draftOf(policy: Policy | null): Draft {
     priorities: policy?.conditions.priorities ?? [],
     tagsAll: (policy?.conditions.tagsAll ?? []).join(', '),
     tagsAny: (policy?.conditions.tagsAny ?? []).join(', '),
+    minOrders: String(policy?.conditions.profile?.minOrders ?? ''),
+    minLifetimeValue: String(policy?.conditions.profile?.minLifetimeValue ?? ''),
+    minChurnRiskPercent: String(policy?.conditions.profile?.minChurnRiskPercent ?? ''),
     targets: {
       first_response: targetDraft(policy ? policy.targets.first_response : { minutes: 60, calendarId: null }),
       next_response: targetDraft(policy?.targets.next_response),
@@ -86,6 +93,9 @@ function bodyOf(draft: Draft): PolicyBody {
   if (draft.priorities.length > 0) conditions.priorities = PRIORITIES.filter((priority) => draft.priorities.includes(priority));
   if (tagList(draft.tagsAll).length > 0) conditions.tagsAll = tagList(draft.tagsAll);
   if (tagList(draft.tagsAny).length > 0) conditions.tagsAny = tagList(draft.tagsAny);
+  const profile: NonNullable<PolicyBody['conditions']>['profile'] = {};
+  for (const bound of PROFILE_BOUNDS) if (draft[bound].trim() !== '') profile[bound] = numberOrRaw(draft[bound]);
+  if (Object.keys(profile).length > 0) conditions.profile = profile;
   const targets: PolicyBody['targets'] = {};
   for (const { name } of TARGETS) {
     const target = draft.targets[name];
@@ -108,6 +118,8 @@ function bodyOfPolicy(policy: Policy): PolicyBody {
   return { name, enabled, conditions, targets, pauseWhileSnoozed, warnAtPercent, onWarning, onBreach };
 }
 
+const PROFILE_BOUNDS = ['minOrders', 'minLifetimeValue', 'minChurnRiskPercent'] as const;
+
 function durationText(minutes: number): string {
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
@@ -115,12 +127,15 @@ function durationText(minutes: number): string {
 }
 
 function conditionsText(policy: Policy): string {
-  const { channels, priorities, tagsAll, tagsAny } = policy.conditions;
+  const { channels, priorities, tagsAll, tagsAny, profile } = policy.conditions;
   const parts = [
     channels ? channels.map((channel) => CHANNEL_LABELS[channel]).join(' or ') : '',
     priorities ? `${priorities.map((priority) => PRIORITY_LABELS[priority]).join(' or ')} priority` : '',
     tagsAll ? `tagged ${tagsAll.join(' and ')}` : '',
     tagsAny ? `tagged ${tagsAny.join(' or ')}` : '',
+    profile?.minOrders !== undefined ? `${profile.minOrders}+ orders` : '',
+    profile?.minLifetimeValue !== undefined ? `spent ${profile.minLifetimeValue}+` : '',
+    profile?.minChurnRiskPercent !== undefined ? `churn risk ${profile.minChurnRiskPercent} %+` : '',
   ].filter(Boolean);
   return parts.length === 0 ? 'Every ticket' : parts.join(', ');
 }
@@ -347,6 +362,8 @@ function PolicyEditor({
     'conditions.priorities',
     ...tagFields('tagsAll', draft.tagsAll),
     ...tagFields('tagsAny', draft.tagsAny),
+    'conditions.profile',
+    ...PROFILE_BOUNDS.map((bound) => `conditions.profile.${bound}`),
     'targets',
     ...TARGETS.flatMap(({ name }) => [`targets.${name}`, `targets.${name}.minutes`, `targets.${name}.calendarId`]),
     'pauseWhileSnoozed',
@@ -419,6 +436,26 @@ function PolicyEditor({
           <input value={draft.tagsAny} placeholder="Comma-separated" onChange={(event) => edit({ tagsAny: event.target.value })} />
           <TagErrors name="tagsAny" text={draft.tagsAny} />
         </label>
+        <fieldset>
+          <legend>Customer profile</legend>
+          <FieldError error={error} field="conditions.profile" />
+          <label>
+            At least this many orders
+            <input inputMode="numeric" value={draft.minOrders} onChange={(event) => edit({ minOrders: event.target.value })} />
+            <FieldError error={error} field="conditions.profile.minOrders" />
+          </label>
+          <label>
+            Spent at least
+            <input inputMode="decimal" value={draft.minLifetimeValue} onChange={(event) => edit({ minLifetimeValue: event.target.value })} />
+            <FieldError error={error} field="conditions.profile.minLifetimeValue" />
+          </label>
+          <label>
+            Churn risk at least (%)
+            <input inputMode="decimal" value={draft.minChurnRiskPercent} onChange={(event) => edit({ minChurnRiskPercent: event.target.value })} />
+            <FieldError error={error} field="conditions.profile.minChurnRiskPercent" />
+          </label>
+          <span className="muted hint">Empty: any customer. A ticket without a profile matches none of these.</span>
+        </fieldset>
 
         <h3>Targets</h3>
         <FieldError error={error} field="targets" />

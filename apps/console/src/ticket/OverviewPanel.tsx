@@ -100,6 +100,7 @@ export function OverviewPanel({ ticketId, ticket }: { ticketId: string; ticket: 
           </section>
         </>
       )}
+      <Satisfaction ticketId={ticketId} />
     </aside>
   );
 }
@@ -144,4 +145,36 @@ function SlaOutcome({ target }: { target: Schemas['TicketSlaTargetDto'] }) {
       if (late) return <span className="sla sla-breached">breached <Time value={target.breachedAt!} /></span>;
       return <span className={target.warnedAt ? 'sla sla-at-risk' : 'sla'}>{target.warnedAt ? 'at risk, ' : ''}due {target.dueAt ? <Time value={target.dueAt} /> : '—'}</span>;
   }
+}
+
+/** The ticket's satisfaction surveys (GET /tickets/:id/csat), newest first; nothing when it sent none. */
+function Satisfaction({ ticketId }: { ticketId: string }) {
+  const csat = useQuery({
+    queryKey: ['ticket', ticketId, 'csat'],
+    queryFn: () => unwrap(api.GET('/tickets/{ticketId}/csat', { params: { path: { ticketId } } })),
+  });
+  if (csat.isError) return <p className="error">{describeFailure(csat.error)}</p>;
+  const surveys = csat.data?.surveys ?? [];
+  if (surveys.length === 0) return null;
+  return (
+    <section aria-labelledby="overview-csat">
+      <h2 id="overview-csat">Satisfaction</h2>
+      <ul className="csat-surveys">
+        {surveys.map((survey) => (
+          <li key={survey.id}>
+            {survey.score !== null && survey.answeredAt !== null ? (
+              <>
+                <strong>{survey.score} / 5</strong> · answered <Time value={survey.answeredAt} />
+                {survey.comment && <p>{survey.comment}</p>}
+              </>
+            ) : (
+              <span className="muted">
+                sent, no answer yet · <Time value={survey.sentAt} />
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
 }
