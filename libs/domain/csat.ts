@@ -74,6 +74,13 @@ export function csatSurveyTransition(state: TicketState, survey: { surveyId: str
   return { state: { ...next, updatedAt: now, version: state.version + 1 }, events: [{ type: 'csat_survey', at: now, actorUserId: null, detail }] };
 }
 
+/** The survey a survey message of this ticket asks (csatSurveyIds inverted), or null for any other message. */
+export function csatSurveyIdOfMessage(ticketId: string, messageId: string): string | null {
+  const prefix = `csat-${ticketId}-`;
+  const version = messageId.startsWith(prefix) ? messageId.slice(prefix.length) : '';
+  return /^\d+$/.test(version) ? `${ticketId}:csat:${version}` : null;
+}
+
 /** Deterministic ids, so a retried close never sends two: the survey and its message are named by the close's version. */
 export function csatSurveyIds(ticketId: string, closeVersion: number): { surveyId: string; messageId: string } {
   return { surveyId: `${ticketId}:csat:${closeVersion}`, messageId: `csat-${ticketId}-${closeVersion}` };

@@ -87,4 +87,34 @@ if (!chromiumAvailable) process.stderr.write(`web-chat browser test skipped: no 
     expect(await page.locator('.inbox-chat-from-agent').count()).toBe(0);
     await page.close();
   });
+
+  it('asks for a rating when the agent closes the chat, and stores the one the visitor gives', async () => {
+    const enabled = await fetch(`${stack.baseUrl}/settings/csat`, {
+      method: 'PATCH',
+      headers: { ...brand.headers('owner'), 'content-type': 'application/json' },
+      body: JSON.stringify({ enabledChannels: ['web_chat'], question: 'How was this chat?' }),
+    });
+    expect(enabled.status).toBe(200);
+    // A visitor of their own (a fresh context: no conversation saved by the test before).
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(shopUrl);
+    await page.click('.inbox-chat-launcher');
+    const before = new Set(await unassignedChats());
+    await page.fill('.inbox-chat-input', 'Can I change my size?');
+    await page.click('.inbox-chat-send');
+    await page.locator('.inbox-chat-from-visitor', { hasText: 'Can I change my size?' }).waitFor();
+    const ticketId = await eventually(async () => (await unassignedChats()).find((id) => !before.has(id)), 'the chat ticket');
+    await agent('POST', `/tickets/${ticketId}/close`);
+
+    const rating = page.getByRole('group', { name: 'Rate this conversation from 1 (poor) to 5 (excellent)' });
+    await rating.waitFor();
+    await page.locator('.inbox-chat-survey', { hasText: 'How was this chat?' }).waitFor();
+    expect(await page.locator('.inbox-chat-survey').textContent()).not.toContain('/csat/');
+    await rating.getByRole('button', { name: 'Rate 5 of 5' }).click();
+    await page.locator('.inbox-chat-rated', { hasText: 'You rated 5 / 5' }).waitFor();
+    const surveys = (await agent('GET', `/tickets/${ticketId}/csat`)) as { surveys: { channel: string; score: number | null }[] };
+    expect(surveys.surveys).toEqual([expect.objectContaining({ channel: 'web_chat', score: 5 })]);
+    await context.close();
+  });
 });

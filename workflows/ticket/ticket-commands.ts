@@ -226,8 +226,9 @@ export class TicketCommands {
       this.state = followUp.transition.state;
       if (followUp.email) this.sideTasks.start(followUp.email);
     }
-    const idle = this.features.closesIdleChats ? closeIdleChat(this.state, this.now()) : null;
-    if (idle) {
+    const idleClose = this.features.closesIdleChats ? closeIdleChat(this.state, this.now()) : null;
+    if (idleClose) {
+      const idle = await this.withServiceLevels(idleClose);
       await storage.projectTicket(idle);
       this.state = idle.state;
     }

@@ -7,5 +7,6 @@ import { CsatService } from './csat.service.js';
 @Module({
   controllers: [CsatAgentController, CsatSurveyController],
   providers: [CsatService],
+  exports: [CsatService],
 })
 export class CsatModule {}

@@ -91,4 +91,19 @@ export class CsatService {
       answeredAt: row.answered_at === null ? null : new Date(row.answered_at).toISOString(),
     }));
   }
+
+  /** The chat widget's rating: the survey by its id within the conversation's ticket; null when the ticket has no such survey. */
+  async answerInTicket(ticketId: string, surveyId: string, score: number, comment: string | null): Promise<CsatAnswer | null> {
+    const [row] = await this.orm.em.fork().execute<SurveyRow[]>(
+      'UPDATE csat_surveys SET score = ?, comment = ?, answered_at = ? WHERE id = ? AND ticket_id = ? RETURNING score, comment, answered_at',
+      [score, comment, new Date(), surveyId, ticketId],
+    );
+    return row ? answerOf(row) : null;
+  }
+
+  /** The answers already given to the ticket's surveys, by survey id (the widget shows a rating once given). */
+  async scoresOfTicket(ticketId: string): Promise<Map<string, number | null>> {
+    const rows = await this.orm.em.fork().execute<{ id: string; score: number | null }[]>('SELECT id, score FROM csat_surveys WHERE ticket_id = ?', [ticketId]);
+    return new Map(rows.map((row) => [row.id, row.score]));
+  }
 }

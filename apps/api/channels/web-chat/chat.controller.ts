@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Param, Post, Query, Req, Res, type OnModuleDestroy } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { MAX_CSAT_COMMENT_LENGTH } from '../../../../libs/domain/csat.js';
 import type { Request, Response } from 'express';
 import { Public, VisitorToken } from '../../auth/principal.js';
 import { ApiErrorBody } from '../../common/api-error.js';
@@ -40,12 +41,29 @@ class HeartbeatBody {
   @ApiPropertyOptional({ description: 'The newest agent or system message shown to the visitor' }) @IsOptional() @IsString() @MaxLength(200) seenUpToMessageId?: string;
 }
 
+class ChatSurveyDto {
+  @ApiProperty({ nullable: true, type: 'integer', minimum: 1, maximum: 5, description: 'The rating given so far; null: not yet' }) score!: number | null;
+}
+
+class ChatRatingBody {
+  @ApiProperty({ description: 'The survey message (its `survey` is set)' }) @IsString() @IsNotEmpty() @MaxLength(200) messageId!: string;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 5 }) @IsInt() @Min(1) @Max(5) score!: number;
+  @ApiPropertyOptional({ maxLength: MAX_CSAT_COMMENT_LENGTH }) @IsOptional() @IsString() @MaxLength(MAX_CSAT_COMMENT_LENGTH) comment?: string;
+}
+
+class ChatRatingDto {
+  @ApiProperty({ type: 'integer' }) score!: number;
+  @ApiProperty({ nullable: true, type: String }) comment!: string | null;
+  @ApiProperty({ format: 'date-time' }) answeredAt!: string;
+}
+
 class ChatMessageDto implements ChatMessageView {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: ['visitor', 'agent', 'system'] }) from!: 'visitor' | 'agent' | 'system';
   @ApiProperty({ nullable: true, type: String }) authorName!: string | null;
   @ApiProperty() body!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiPropertyOptional({ type: ChatSurveyDto, description: 'Set on a satisfaction survey: show a 1–5 rating (POST …/rating)' }) survey?: ChatSurveyDto;
 }
 
 class ConversationDto {
@@ -114,6 +132,16 @@ export class ChatController implements OnModuleDestroy {
   @ApiConflictResponse({ type: ApiErrorBody, description: 'conversation_closed: the conversation is closed; start a new one' })
   async post(@Param('conversationId') id: string, @Body() body: ChatMessageBody, @Headers('authorization') authorization?: string, @Query('token') token?: string): Promise<PostedMessageDto> {
     return this.chat.post(await this.chat.authorize(bearer(authorization, token), id), body);
+  }
+
+  @Post('conversations/:conversationId/rating')
+  @VisitorToken()
+  @RateLimited('csatAnswersPerIp')
+  @ApiOperation({ summary: 'The visitor rates the conversation (1–5, with a comment) on its satisfaction survey message; a second rating replaces the first' })
+  @ApiCreatedResponse({ type: ChatRatingDto })
+  async rate(@Param('conversationId') id: string, @Body() body: ChatRatingBody, @Headers('authorization') authorization?: string, @Query('token') token?: string): Promise<ChatRatingDto> {
+    const conversation = await this.chat.authorize(bearer(authorization, token), id);
+    return this.chat.rate(conversation, { messageId: body.messageId, score: body.score, comment: body.comment?.trim() || null });
   }
 
   @Post('conversations/:conversationId/heartbeat')

@@ -1,6 +1,7 @@
 import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { CalendarsModule } from '../../calendars/calendars.module.js';
+import { CsatModule } from '../../csat/csat.module.js';
 import { TicketsModule } from '../../tickets/tickets.module.js';
 import { ChatController } from './chat.controller.js';
 import { WebChatAgentController } from './web-chat-agent.controller.js';
@@ -24,7 +25,7 @@ function allowAnyOrigin(request: Request, response: Response, next: NextFunction
 
 /** Web chat: the customers' chat API and widget, the agents' presence view and the channel's settings. */
 @Module({
-  imports: [TicketsModule, CalendarsModule],
+  imports: [TicketsModule, CalendarsModule, CsatModule],
   controllers: [ChatController, WebChatAgentController],
   providers: [WebChatService],
 })

@@ -1,3 +1,5 @@
+import { csatSurveyIdOfMessage } from '../../../../libs/domain/csat.js';
+import { CsatService } from '../../csat/csat.service.js';
 import { randomUUID } from 'node:crypto';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
@@ -18,6 +20,8 @@ export interface ChatMessageView {
   authorName: string | null;
   body: string;
   createdAt: string;
+  /** A satisfaction survey (CSAT) the widget shows as a rating: the score given so far, or null. */
+  survey?: { score: number | null };
 }
 
 export type ConversationStatus = 'new' | 'open' | 'closed';
@@ -48,6 +52,7 @@ export class WebChatService {
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
     @Inject(InboundIngestion) private readonly ingestion: InboundIngestion,
     private readonly settings: AccountSettingsService,
+    @Inject(CsatService) private readonly csat: CsatService,
   ) {}
 
   private secret(): string {
@@ -145,13 +150,28 @@ export class WebChatService {
        ) newest ORDER BY created_at, id`,
       [conversation.ticket_id],
     );
-    return rows.map((row) => ({
-      id: row.id,
-      from: row.direction === 'inbound' ? 'visitor' : row.author_user_id ? 'agent' : 'system',
-      authorName: row.direction === 'outbound' ? row.author_name : null,
-      body: row.body,
-      createdAt: new Date(row.created_at).toISOString(),
-    }));
+    const ticketId = conversation.ticket_id;
+    const scores = rows.some((row) => csatSurveyIdOfMessage(ticketId, row.id)) ? await this.csat.scoresOfTicket(ticketId) : new Map<string, number | null>();
+    return rows.map((row) => {
+      const surveyId = csatSurveyIdOfMessage(ticketId, row.id);
+      const message: ChatMessageView = {
+        id: row.id,
+        from: row.direction === 'inbound' ? 'visitor' : row.author_user_id ? 'agent' : 'system',
+        authorName: row.direction === 'outbound' ? row.author_name : null,
+        body: row.body,
+        createdAt: new Date(row.created_at).toISOString(),
+      };
+      if (surveyId && scores.has(surveyId)) message.survey = { score: scores.get(surveyId) ?? null };
+      return message;
+    });
+  }
+
+  /** The visitor's rating of a survey message of their conversation (the widget's stars); 404 for any other message. */
+  async rate(conversation: ConversationRow, input: { messageId: string; score: number; comment: string | null }): Promise<{ score: number; comment: string | null; answeredAt: string }> {
+    const surveyId = conversation.ticket_id ? csatSurveyIdOfMessage(conversation.ticket_id, input.messageId) : null;
+    const answer = surveyId ? await this.csat.answerInTicket(conversation.ticket_id!, surveyId, input.score, input.comment) : null;
+    if (!answer) throw ApiError.notFound(`message ${input.messageId} is not a survey of this conversation`);
+    return answer;
   }
 
   /**

@@ -1062,6 +1062,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/chat/conversations/{conversationId}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The visitor rates the conversation (1–5, with a comment) on its satisfaction survey message; a second rating replaces the first */
+        post: operations["ChatController_rate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/chat/conversations/{conversationId}/heartbeat": {
         parameters: {
             query?: never;
@@ -2644,6 +2661,10 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
         };
+        ChatSurveyDto: {
+            /** @description The rating given so far; null: not yet */
+            score: number | null;
+        };
         ChatMessageDto: {
             id: string;
             /** @enum {string} */
@@ -2652,6 +2673,8 @@ export interface components {
             body: string;
             /** Format: date-time */
             createdAt: string;
+            /** @description Set on a satisfaction survey: show a 1–5 rating (POST …/rating) */
+            survey?: components["schemas"]["ChatSurveyDto"];
         };
         ConversationDto: {
             /**
@@ -2669,6 +2692,18 @@ export interface components {
         };
         PostedMessageDto: {
             messageId: string;
+        };
+        ChatRatingBody: {
+            /** @description The survey message (its `survey` is set) */
+            messageId: string;
+            score: number;
+            comment?: string;
+        };
+        ChatRatingDto: {
+            score: number;
+            comment: string | null;
+            /** Format: date-time */
+            answeredAt: string;
         };
         HeartbeatBody: {
             /**
@@ -9078,6 +9113,100 @@ export interface operations {
                 };
             };
             /** @description rate_limited: over a rate limit (chatMessagesPerConversation, chatMessagesPerIp, chatMessagesPerAccount; docs/operations.md, "Rate limits") */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit lets the client in again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description service_unavailable: Temporal or PostgreSQL is unreachable; reads, and actions sent with an Idempotency-Key, are safe to retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    ChatController_rate: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatRatingBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatRatingDto"];
+                };
+            };
+            /** @description validation_failed: a parameter, header or body field is invalid; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unauthenticated: the visitor token is missing, expired, or not this conversation's */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description not_found: nothing of that id in the caller's account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description payload_too_large: the body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description unsupported_media_type: the body is not of a content type this route takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description rate_limited: over a rate limit (csatAnswersPerIp; docs/operations.md, "Rate limits") */
             429: {
                 headers: {
                     /** @description Seconds until the limit lets the client in again */

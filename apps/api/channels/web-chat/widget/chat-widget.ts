@@ -43,6 +43,7 @@ const WIDGET_SOURCE = String.raw`(function () {
     '.inbox-chat-messages{flex:1;overflow-y:auto;padding:10px;background:#f6f7fb}' +
     '.inbox-chat-message{margin:6px 0;padding:6px 10px;border-radius:8px;max-width:80%;white-space:pre-wrap;word-wrap:break-word}' +
     '.inbox-chat-from-visitor{margin-left:auto;background:#2b59c3;color:#fff}.inbox-chat-from-agent{background:#fff;border:1px solid #dde}' +
+    '.inbox-chat-rating{display:flex;gap:4px;margin-top:6px}.inbox-chat-rate{min-width:28px;font-style:normal}' +
     '.inbox-chat-from-system{background:#eef;font-style:italic}.inbox-chat-notice{padding:8px 10px;background:#fff4d6;display:none}' +
     '.inbox-chat-identity input,.inbox-chat-compose textarea{width:100%;box-sizing:border-box;margin:2px 0;padding:6px;border:1px solid #ccd;border-radius:4px;font:inherit}' +
     '.inbox-chat-identity{padding:6px 10px}.inbox-chat-compose{display:flex;gap:6px;padding:8px;border-top:1px solid #eee}.inbox-chat-compose textarea{height:40px;resize:none}';
@@ -89,11 +90,37 @@ const WIDGET_SOURCE = String.raw`(function () {
   function render(message) {
     if (rendered[message.id]) return;
     rendered[message.id] = true;
-    var item = element('div', 'inbox-chat-message inbox-chat-from-' + message.from, message.body);
+    var item = message.survey ? surveyItem(message) : element('div', 'inbox-chat-message inbox-chat-from-' + message.from, message.body);
     item.setAttribute('data-message-id', message.id);
     list.appendChild(item);
     list.scrollTop = list.scrollHeight;
     if (message.from !== 'visitor') { newestSeenCandidate = message.id; typingLine.style.display = 'none'; reportSeen(); }
+  }
+  // A satisfaction survey: its question (the first line; the rest is the link for other channels) and a 1-5 rating.
+  function surveyItem(message) {
+    var item = element('div', 'inbox-chat-message inbox-chat-from-system inbox-chat-survey');
+    item.appendChild(element('div', null, message.body.split('\n')[0]));
+    var choices = element('div', 'inbox-chat-rating');
+    choices.setAttribute('role', 'group');
+    choices.setAttribute('aria-label', 'Rate this conversation from 1 (poor) to 5 (excellent)');
+    var thanks = element('div', 'inbox-chat-rated');
+    function rated(score) { thanks.textContent = 'You rated ' + score + ' / 5. Thank you!'; }
+    if (message.survey.score) rated(message.survey.score);
+    [1, 2, 3, 4, 5].forEach(function (score) {
+      var button = element('button', 'inbox-chat-rate', String(score));
+      button.type = 'button';
+      button.setAttribute('aria-label', 'Rate ' + score + ' of 5');
+      button.addEventListener('click', function () {
+        var conversation = saved();
+        if (!conversation) return;
+        request('POST', '/chat/conversations/' + conversation.conversationId + '/rating', { messageId: message.id, score: score }, conversation.visitorToken)
+          .then(function (response) { if (response.ok) rated(score); })
+          .catch(function () {});
+      });
+      choices.appendChild(button);
+    });
+    item.appendChild(choices); item.appendChild(thanks);
+    return item;
   }
   function showClosed(closed) {
     notice.style.display = closed ? 'block' : 'none';
