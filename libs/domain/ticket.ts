@@ -45,6 +45,8 @@ export interface TicketState {
   priority?: TicketPriority;
   /** The SLA clock (libs/domain/sla-clock.ts). Absent in states carried from runs before it existed. */
   sla?: SlaState;
+  /** The conversation's latest turns with the version that recorded each, for the collision guard (conversationChangesSince). */
+  thread?: ThreadEntry[];
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
@@ -62,15 +64,39 @@ export type AgentAction =
   | { type: 'close' }
   | { type: 'reopen' }
   | { type: 'mark_read' }
-  | { type: 'reply'; messageId: string; body: string }
+  /**
+   * `seenVersion`: the ticket version the agent saw when writing; the reply is refused (409, with what changed)
+   * when a customer message or another agent's reply came after it, unless `force`.
+   */
+  | { type: 'reply'; messageId: string; body: string; seenVersion?: number; force?: boolean }
   /** Sends again an outbound message whose delivery failed (its retry budget ran out, or the provider refused it). */
   | { type: 'retry_delivery'; messageId: string }
   /** The ticket belongs to this profile (the API checks it is the account's). */
   | { type: 'link_profile'; profileId: string }
   | { type: 'unlink_profile' }
-  | { type: 'set_priority'; priority: TicketPriority };
+  | { type: 'set_priority'; priority: TicketPriority }
+  /** A macro's steps applied as one action: all of them, or none when one is refused (productivity, docs/macros.md). */
+  | { type: 'apply_macro'; macroId: string; macroName: string; steps: MacroStep[] };
+
+/** What a macro may do: a reply (its variables already filled in), tags, assignment, priority, a snooze, a close. */
+export type MacroStep = Extract<AgentAction, { type: 'reply' | 'tag' | 'assign' | 'unassign' | 'set_priority' | 'snooze' | 'close' }>;
+export const MACRO_STEP_TYPES: readonly MacroStep['type'][] = ['reply', 'tag', 'assign', 'unassign', 'set_priority', 'snooze', 'close'];
+export const MAX_MACRO_STEPS = 20;
 
 export type AgentActionType = AgentAction['type'];
+
+/** A turn of the conversation: a customer's message or an agent's reply, and the ticket version that recorded it. */
+export interface ThreadEntry {
+  version: number;
+  kind: 'customer_message' | 'agent_reply';
+  messageId: string;
+  /** The agent who replied; null for a customer message. */
+  authorUserId: string | null;
+  at: string;
+}
+
+/** Turns kept: enough to say what changed while an agent wrote; an older seen version gets what is kept. */
+export const THREAD_ENTRIES_KEPT = 20;
 
 export type TicketEventType =
   | 'created'
@@ -121,7 +147,9 @@ export type TicketEventType =
   /** A target that no longer applies: a response not owed since the ticket closed, or a policy without it. */
   | 'sla_cancelled'
   /** After a close: the satisfaction survey went out on the ticket's channel, or why not (CSAT). */
-  | 'csat_survey';
+  | 'csat_survey'
+  /** An agent applied a macro; the events of its steps follow it in the same transition. */
+  | 'macro_applied';
 
 /** What happened and why: the audit trail of a ticket, also written to its projection. */
 export interface TicketEvent {
@@ -259,12 +287,36 @@ export function validateAgentAction(state: TicketState, action: AgentAction, now
       return action.profileId.trim() ? null : 'profileId must name a profile';
     case 'set_priority':
       return TICKET_PRIORITIES.includes(action.priority) ? null : `priority must be one of ${TICKET_PRIORITIES.join(', ')}`;
+    case 'apply_macro':
+      return macroRefusal(state, action.steps, now);
     case 'unlink_profile':
     case 'unassign':
     case 'close':
     case 'mark_read':
       return null;
   }
+}
+
+/** Why a macro's steps cannot all be applied, naming the first refused step; null when they can. */
+function macroRefusal(state: TicketState, steps: readonly MacroStep[], now: string): string | null {
+  if (steps.length === 0) return 'a macro needs at least one step';
+  if (steps.length > MAX_MACRO_STEPS) return `a macro has at most ${MAX_MACRO_STEPS} steps`;
+  if (steps.filter((step) => step.type === 'reply').length > 1) return 'a macro sends at most one reply';
+  let current = state;
+  for (const [index, step] of steps.entries()) {
+    if (!MACRO_STEP_TYPES.includes(step.type)) return `step ${index + 1}: a macro cannot ${step.type}`;
+    const refusal = validateAgentAction(current, step, now);
+    if (refusal) return `step ${index + 1} (${step.type}): ${refusal}`;
+    current = applyAgentAction(current, step, 'macro', now).state;
+  }
+  return null;
+}
+
+/** The reply an action sends, if any: the action itself, or a macro's reply step. */
+export function replyOf(action: AgentAction): Extract<AgentAction, { type: 'reply' }> | null {
+  if (action.type === 'reply') return action;
+  if (action.type === 'apply_macro') return action.steps.find((step): step is Extract<MacroStep, { type: 'reply' }> => step.type === 'reply') ?? null;
+  return null;
 }
 
 /** Refusal of an agent request whose sender has stopped waiting for it, or null. */
@@ -330,6 +382,17 @@ export function applyAgentAction(state: TicketState, action: AgentAction, actorU
     case 'set_priority':
       if (priorityOf(state) === action.priority) return unchanged(state);
       return touch({ ...state, priority: action.priority }, state, now, [event('priority_changed', { priority: action.priority, previousPriority: priorityOf(state) })]);
+    case 'apply_macro': {
+      // Each step sees the ticket as the steps before it left it; the whole is one transition (one version).
+      let current = state;
+      const events: TicketEvent[] = [event('macro_applied', { macroId: action.macroId, macroName: action.macroName, steps: action.steps.map((step) => step.type) })];
+      for (const step of action.steps) {
+        const applied = applyAgentAction(current, step, actorUserId, now);
+        current = applied.state;
+        events.push(...applied.events.map((stepEvent) => ({ ...stepEvent, detail: { ...stepEvent.detail, macroId: action.macroId } })));
+      }
+      return touch(current, state, now, events);
+    }
     case 'unlink_profile':
       if ((state.profileId ?? null) === null && state.profileChosenByAgent) return unchanged(state);
       return touch({ ...state, profileId: null, profileChosenByAgent: true }, state, now, [event('profile_unlinked', { previousProfileId: state.profileId ?? null })]);
@@ -404,7 +467,39 @@ const earliest = (a: string, b: string) => (Date.parse(b) < Date.parse(a) ? b : 
 const latest = (a: string | null, b: string) => (a !== null && Date.parse(a) > Date.parse(b) ? a : b);
 
 function touch(next: TicketState, previous: TicketState, now: string, events: TicketEvent[]): Transition {
-  return { state: { ...next, updatedAt: now, version: previous.version + 1 }, events };
+  const version = previous.version + 1;
+  return { state: { ...next, updatedAt: now, version, thread: withTurns(next.thread, events, version) }, events };
+}
+
+/** The thread with the turns these events record (a turn already kept, as a macro's reply step is, is not added twice). */
+function withTurns(thread: readonly ThreadEntry[] | undefined, events: readonly TicketEvent[], version: number): ThreadEntry[] | undefined {
+  const turns: ThreadEntry[] = events.flatMap((event): ThreadEntry[] => {
+    const messageId = typeof event.detail.messageId === 'string' ? event.detail.messageId : null;
+    if (!messageId) return [];
+    if (event.type === 'message_received' && event.detail.automated !== true) return [{ version, kind: 'customer_message', messageId, authorUserId: null, at: event.at }];
+    if (event.type === 'replied') return [{ version, kind: 'agent_reply', messageId, authorUserId: event.actorUserId, at: event.at }];
+    return [];
+  });
+  if (turns.length === 0) return thread ? [...thread] : thread;
+  const kept = [...(thread ?? [])];
+  for (const turn of turns) if (!kept.some((entry) => entry.messageId === turn.messageId)) kept.push(turn);
+  return kept.slice(-THREAD_ENTRIES_KEPT);
+}
+
+/** What came into the conversation after `seenVersion` that the agent did not write: customer messages, other agents' replies. */
+export function conversationChangesSince(state: TicketState, seenVersion: number, agentUserId: string): ThreadEntry[] {
+  return (state.thread ?? []).filter((entry) => entry.version > seenVersion && !(entry.kind === 'agent_reply' && entry.authorUserId === agentUserId));
+}
+
+/** The collision guard's refusal of a reply written against an older view of the conversation, or null. */
+export function replyCollision(state: TicketState, action: AgentAction, agentUserId: string): { message: string; changes: ThreadEntry[] } | null {
+  if (action.type !== 'reply' || action.force || action.seenVersion === undefined) return null;
+  const changes = conversationChangesSince(state, action.seenVersion, agentUserId);
+  if (changes.length === 0) return null;
+  const customer = changes.filter((change) => change.kind === 'customer_message').length;
+  const replies = changes.length - customer;
+  const parts = [customer > 0 ? `${customer} new customer message${customer > 1 ? 's' : ''}` : '', replies > 0 ? `${replies} repl${replies > 1 ? 'ies' : 'y'} by another agent` : ''].filter(Boolean);
+  return { message: `the conversation changed since version ${action.seenVersion}: ${parts.join(' and ')}; read them, or send with force to reply anyway`, changes };
 }
 
 function unchanged(state: TicketState): Transition {

@@ -12,6 +12,7 @@ import {
 } from '../../libs/domain/ticket.js';
 import {
   actionOutcomeQuery,
+  AGENT_ACTION_CONFLICT,
   agentActionUpdate,
   inboundMessageSignal,
   ticketStateQuery,
@@ -193,6 +194,33 @@ describe('ticket command loop', () => {
     expect(assigned).toMatchObject({ assigneeId: 'agent-9', messageCount: 2 });
     expect(marked).toMatchObject({ assigneeId: 'agent-9', unreadSince: null, messageCount: 2 });
     expect(stack.activities.eventsOf(ticketId).map((event) => event.type)).toEqual(['created', 'message_received', 'message_received', 'assigned', 'read']);
+  });
+
+  it('refuses a reply accepted while a customer message was being stored, when the message came after the version its agent saw', async () => {
+    const ticketId = newTicketId();
+    await started(ticketId);
+    const seenVersion = (await state(ticketId)).version;
+    const m2Stored = stack.activities.hold('recordInboundMessage', ({ message }) => message.messageId === `${ticketId}-m2`);
+    await stack.sendInbound(ticketId, { messageId: `${ticketId}-m2` });
+    await m2Stored.reached;
+    // The validator still sees the ticket as the agent did, so it accepts the reply; the loop applies it after the message.
+    const reply = await handle(ticketId).startUpdate(agentActionUpdate, {
+      args: [{ action: { type: 'reply', messageId: `${ticketId}-r1`, body: 'On its way', seenVersion }, actorUserId: 'agent-1' }],
+      waitForStage: WorkflowUpdateStage.ACCEPTED,
+    });
+    m2Stored.release();
+    const refusal = await reply.result().catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (refusal as WorkflowUpdateFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe(AGENT_ACTION_CONFLICT);
+    expect(cause.message).toContain('1 new customer message');
+    expect((cause.details?.[0] as { messageId: string }[]).map((change) => change.messageId)).toEqual([`${ticketId}-m2`]);
+    const after = await state(ticketId);
+    expect(after.messageCount).toBe(2);
+    expect(stack.activities.eventsOf(ticketId).map((event) => event.type)).not.toContain('replied');
+
+    const forced = await act(ticketId, { type: 'reply', messageId: `${ticketId}-r1`, body: 'On its way', seenVersion, force: true });
+    expect(forced.messageCount).toBe(3);
   });
 
   it('applies every update exactly once across continue-as-new, and answers a retried one from the earlier run', async () => {

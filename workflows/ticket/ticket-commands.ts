@@ -22,6 +22,8 @@ import {
   msUntilSnoozeExpiry,
   orderOperationRecorded,
   receiveInboundMessage,
+  replyCollision,
+  replyOf,
   ticketCreatedEvent,
   validateAgentAction,
   withMatchedProfile,
@@ -116,11 +118,17 @@ export class TicketCommands {
   async applyAction({ action, actorUserId }: AgentActionRequest): Promise<SettledActionOutcome> {
     const refusal = validateAgentAction(this.state, action, this.now());
     if (refusal) return { status: 'refused', reason: refusal };
+    // Checked again here: a customer message queued before the reply may have come in since the validator ran.
+    const collision = replyCollision(this.state, action, actorUserId);
+    if (collision) return { status: 'refused', reason: collision.message, changes: collision.changes };
     const transition = await this.withServiceLevels(applyAgentAction(this.state, action, actorUserId, this.now()));
+    const reply = replyOf(action);
     try {
       switch (action.type) {
         case 'reply':
-          await storage.recordAgentReply({ projection: transition, messageId: action.messageId, body: action.body, authorUserId: actorUserId });
+        case 'apply_macro':
+          if (reply) await storage.recordAgentReply({ projection: transition, messageId: reply.messageId, body: reply.body, authorUserId: actorUserId });
+          else if (transition.events.length > 0) await storage.projectTicket(transition);
           break;
         case 'retry_delivery': {
           const { requeued } = await storage.requeueFailedDelivery({ projection: transition, messageId: action.messageId });
@@ -139,11 +147,11 @@ export class TicketCommands {
       return { status: 'refused', reason: `the action could not be stored: ${reason}` };
     }
     this.state = transition.state;
-    if (action.type === 'close' && transition.events.some((event) => event.type === 'closed') && this.features.surveysAfterClose) await this.sendSurvey(actorUserId);
-    if (action.type === 'reply') {
-      this.sideTasks.deliver(action.messageId);
-      this.chat.agentReplied(action.messageId, this.now());
+    if (reply) {
+      this.sideTasks.deliver(reply.messageId);
+      this.chat.agentReplied(reply.messageId, this.now());
     }
+    if (transition.events.some((event) => event.type === 'closed') && this.features.surveysAfterClose) await this.sendSurvey(actorUserId);
     if (action.type === 'retry_delivery') this.sideTasks.deliver(action.messageId);
     return { status: 'applied', ticket: this.state };
   }

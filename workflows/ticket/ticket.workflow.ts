@@ -9,8 +9,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { ticketEndsWhenClosed } from '../../libs/domain/channel-policy.js';
-import { expiredRequestRefusal, newTicketState, validateAgentAction } from '../../libs/domain/ticket.js';
+import { expiredRequestRefusal, newTicketState, replyCollision, validateAgentAction } from '../../libs/domain/ticket.js';
 import {
+  AGENT_ACTION_CONFLICT,
   AGENT_ACTION_EXPIRED,
   AGENT_ACTION_REFUSED,
   actionOutcomeQuery,
@@ -105,6 +106,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         if (expired) throw ApplicationFailure.nonRetryable(expired, AGENT_ACTION_EXPIRED);
         const refusal = validateAgentAction(ticket.state, request.action, now());
         if (refusal) throw ApplicationFailure.nonRetryable(refusal, AGENT_ACTION_REFUSED);
+        const collision = replyCollision(ticket.state, request.action, request.actorUserId);
+        if (collision) throw ApplicationFailure.nonRetryable(collision.message, AGENT_ACTION_CONFLICT, collision.changes);
       },
     },
   );
@@ -173,6 +176,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 }
 
 function settle(outcome: SettledActionOutcome) {
+  if (outcome.status === 'refused' && outcome.changes) throw ApplicationFailure.nonRetryable(outcome.reason, AGENT_ACTION_CONFLICT, outcome.changes);
   if (outcome.status === 'refused') throw ApplicationFailure.nonRetryable(outcome.reason, AGENT_ACTION_REFUSED);
   return outcome.ticket;
 }

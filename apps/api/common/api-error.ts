@@ -13,8 +13,9 @@ export class ApiErrorBody {
 }
 
 export class ApiError extends HttpException {
-  constructor(status: HttpStatus, code: string, message: string, field?: string) {
-    const body: ApiErrorBody = { statusCode: status, error: code, message, ...(field ? { field } : {}) };
+  /** `details`: fields an error adds to the shape, documented by its own DTO (e.g. `changes` of conversation_changed). */
+  constructor(status: HttpStatus, code: string, message: string, field?: string, details?: Record<string, unknown>) {
+    const body: ApiErrorBody = { statusCode: status, error: code, message, ...(field ? { field } : {}), ...details };
     super(body, status);
   }
 

@@ -156,8 +156,8 @@ export class SlaPoliciesService {
     const policies = await this.list(accountId);
     const profile = profileId ? await loadSlaProfileFacts(this.orm.em.fork(), accountId, profileId) : null;
     if (profileId && !profile) throw ApiError.badRequest(`profileId: no profile ${profileId} in this account`, 'profileId');
-    const ticket = { ...facts, profile, tags: [...new Set(facts.tags.map((tag) => normalizeTag(tag)).filter((tag): tag is string => tag !== null))] };
-    const { policy, verdicts } = explainSlaPolicySelection(policies, ticket);
+    const ticket = { ...facts, ...(profileId ? { profile } : {}), tags: [...new Set(facts.tags.map((tag) => normalizeTag(tag)).filter((tag): tag is string => tag !== null))] };
+    const { policy, verdicts } = explainSlaPolicySelection(policies, { ...ticket, profile });
     const positions = new Map(policies.map((stored) => [stored.id, stored.position]));
     return { ticket, policy, verdicts: verdicts.map((verdict) => ({ ...verdict, position: positions.get(verdict.policyId)! })) };
   }

@@ -19,6 +19,8 @@ export interface KeyOwner {
 export interface RememberedRefusal {
   message: string;
   field?: string;
+  /** A reply the collision guard refused (409 conversation_changed): what had changed. */
+  changes?: unknown[];
 }
 
 /** What a key stands for: one request on one ticket, the action id it became, and the ticket's refusal if it refused it. */

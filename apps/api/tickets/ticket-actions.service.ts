@@ -15,9 +15,9 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { AppConfig } from '../../../libs/config/config.js';
 import type { Channel } from '../../../libs/domain/channel-policy.js';
-import type { AgentAction, TicketState } from '../../../libs/domain/ticket.js';
+import type { AgentAction, MacroStep, TicketState } from '../../../libs/domain/ticket.js';
 import type { Orm } from '../../../libs/persistence/orm.js';
-import { AGENT_ACTION_EXPIRED, AGENT_ACTION_REFUSED, actionOutcomeQuery, agentActionUpdate, type ActionOutcome } from '../../../libs/temporal/contracts/ticket.js';
+import { AGENT_ACTION_CONFLICT, AGENT_ACTION_EXPIRED, AGENT_ACTION_REFUSED, actionOutcomeQuery, agentActionUpdate, type ActionOutcome } from '../../../libs/temporal/contracts/ticket.js';
 import { ApiError } from '../common/api-error.js';
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from '../tokens.js';
 import { IdempotencyKeysService, type RememberedRefusal } from './idempotency-keys.service.js';
@@ -32,7 +32,21 @@ export interface Actor {
 export type ReplyPrecheck = (accountId: string, ticketId: string) => Promise<void>;
 
 /** An action as the client asks for it; a reply's message id is given by the API, from the action id. */
-export type RequestedAction = Exclude<AgentAction, { type: 'reply' }> | { type: 'reply'; body: string };
+/** A reply as a client asks for it: its message id is the action's (replyMessageId), so a retried action never sends twice. */
+export type RequestedReply = { type: 'reply'; body: string; seenVersion?: number; force?: boolean };
+export type RequestedMacroStep = Exclude<MacroStep, { type: 'reply' }> | RequestedReply;
+export type RequestedAction =
+  | Exclude<AgentAction, { type: 'reply' } | { type: 'apply_macro' }>
+  | RequestedReply
+  | { type: 'apply_macro'; macroId: string; macroName: string; steps: RequestedMacroStep[] };
+
+/** The action the ticket applies: replies (alone or in a macro) get the message id of the action. */
+function withMessageIds(requested: RequestedAction, actionId: string): AgentAction {
+  const reply = (step: RequestedReply) => ({ ...step, messageId: replyMessageId(actionId) });
+  if (requested.type === 'reply') return reply(requested);
+  if (requested.type === 'apply_macro') return { ...requested, steps: requested.steps.map((step) => (step.type === 'reply' ? reply(step) : step)) };
+  return requested;
+}
 
 /** What became of an action within the request's budget (a refusal is thrown as a 409 ApiError). */
 export type ActionResult =
@@ -138,7 +152,7 @@ export class TicketActionsService {
       }
     }
     onActionId?.(actionId);
-    const action: AgentAction = requested.type === 'reply' ? { type: 'reply', messageId: replyMessageId(actionId), body: requested.body } : requested;
+    const action = withMessageIds(requested, actionId);
     try {
       return await this.submit(actor, ticketId, actionId, action, idempotencyKey !== undefined);
     } catch (error) {
@@ -164,7 +178,11 @@ export class TicketActionsService {
     }
   }
 
-  private async precheck(actor: Actor, ticketId: string, channel: Channel, requested: RequestedAction): Promise<void> {
+  private async precheck(actor: Actor, ticketId: string, channel: Channel, requested: RequestedAction | RequestedMacroStep): Promise<void> {
+    if (requested.type === 'apply_macro') {
+      for (const step of requested.steps) await this.precheck(actor, ticketId, channel, step);
+      return;
+    }
     // The ticket refuses it too (409, as docs/api.md shows); checked here first so the answer names the field without a round trip.
     if (requested.type === 'snooze' && Date.parse(requested.until) <= Date.now()) throw new ApiError(HttpStatus.CONFLICT, 'action_refused', 'until must be in the future', 'until');
     if (requested.type === 'assign') await this.assertAssignable(actor.accountId, requested.assigneeId);
@@ -202,6 +220,8 @@ export class TicketActionsService {
       } catch (error) {
         const refused = failureOfType(error, AGENT_ACTION_REFUSED);
         if (refused) throw new RefusedAction({ message: refused.message, field: refusedField(action, refused.message) });
+        const conflict = failureOfType(error, AGENT_ACTION_CONFLICT);
+        if (conflict) throw new RefusedAction({ message: conflict.message, field: 'seenVersion', changes: (conflict.details?.[0] as unknown[] | undefined) ?? [] });
         if (failureOfType(error, AGENT_ACTION_EXPIRED)) {
           // Never accepted: this submission joined an earlier one with the same id (a retry of a request that
           // gave up) whose time had passed. Submit it again with this request's time, while it lasts.
@@ -234,9 +254,11 @@ export class TicketActionsService {
 
 /** The ticket's refusals that are about one of the action's fields start with its name (libs/domain/ticket.ts validateAgentAction). */
 /** The ticket refused the action (409 action_refused). */
+/** 409: `action_refused`, or `conversation_changed` with the changes when the collision guard refused a reply. */
 class RefusedAction extends ApiError {
   constructor(readonly refusal: RememberedRefusal) {
-    super(HttpStatus.CONFLICT, 'action_refused', refusal.message, refusal.field);
+    const code = refusal.changes ? 'conversation_changed' : 'action_refused';
+    super(HttpStatus.CONFLICT, code, refusal.message, refusal.field, refusal.changes ? { changes: refusal.changes } : undefined);
   }
 }
 

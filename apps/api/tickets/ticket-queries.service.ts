@@ -66,6 +66,7 @@ export interface TicketSummary {
   lastMessage: { direction: 'inbound' | 'outbound'; preview: string; createdAt: string } | null;
   /** The SLA clock as the projection summarises it; null while no policy applies. */
   sla: { policyId: string; dueAt: string | null; atRiskFrom: string | null; breachedAt: string | null } | null;
+  version: number;
 }
 
 export interface MessageRecord {
@@ -142,6 +143,7 @@ interface TicketRow {
   sla_due_at: Date | null;
   sla_at_risk_from: Date | null;
   sla_breached_at: Date | null;
+  version: number;
 }
 
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
@@ -187,6 +189,7 @@ function toSummary(row: TicketRow): TicketSummary {
     updatedAt: iso(row.updated_at)!,
     closedAt: iso(row.closed_at),
     lastMessage: row.last_message ? { ...row.last_message, createdAt: iso(row.last_message.createdAt)! } : null,
+    version: row.version,
     sla: row.sla_policy_id ? { policyId: row.sla_policy_id, dueAt: iso(row.sla_due_at), atRiskFrom: iso(row.sla_at_risk_from), breachedAt: iso(row.sla_breached_at) } : null,
   };
 }

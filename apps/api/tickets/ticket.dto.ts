@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -17,6 +18,7 @@ import {
 import { CHANNELS } from '../../../libs/domain/channel-policy.js';
 import { SLA_TARGET_KINDS, type SlaTargetKind } from '../../../libs/domain/sla-policies.js';
 import { MAX_REPLY_LENGTH, TICKET_PRIORITIES, TICKET_STATUSES, type TicketPriority } from '../../../libs/domain/ticket.js';
+import { ApiErrorBody } from '../common/api-error.js';
 import { IsDateTime } from '../common/date-time.validator.js';
 import { SLA_FILTERS, TICKET_SORTS, type SlaFilter } from './ticket-queries.service.js';
 
@@ -87,6 +89,27 @@ export class SnoozeBody {
 
 export class ReplyBody {
   @ApiProperty({ maxLength: MAX_REPLY_LENGTH }) @IsString() @IsNotEmpty() @MaxLength(MAX_REPLY_LENGTH) body!: string;
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description: 'The ticket version the agent saw (`version` of GET /tickets/{id}): a customer message or another agent\'s reply since then refuses the reply with 409 conversation_changed, listing them',
+  })
+  @IsOptional() @IsInt() @Min(0) seenVersion?: number;
+  @ApiPropertyOptional({ description: 'Send even though the conversation changed since seenVersion (a deliberate reply)' }) @IsOptional() @IsBoolean() force?: boolean;
+}
+
+/** A turn of the conversation that came after the version the agent saw. */
+export class ConversationChangeDto {
+  @ApiProperty({ description: 'The ticket version that recorded it' }) version!: number;
+  @ApiProperty({ enum: ['customer_message', 'agent_reply'] }) kind!: 'customer_message' | 'agent_reply';
+  @ApiProperty() messageId!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The agent who replied' }) authorUserId!: string | null;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+}
+
+/** 409 conversation_changed: the reply was not sent; `changes` says what came in while the agent wrote. */
+export class ConversationChangedDto extends ApiErrorBody {
+  @ApiProperty({ type: [ConversationChangeDto] }) changes!: ConversationChangeDto[];
 }
 
 export const BULK_ACTIONS = ['assign', 'unassign', 'tag', 'snooze', 'cancel_snooze', 'close', 'reopen', 'mark_read', 'set_priority'] as const;
@@ -168,6 +191,7 @@ export class TicketSummaryDto {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) closedAt!: string | null;
   @ApiProperty({ nullable: true, type: LastMessageDto, description: 'The newest message, for a list row' }) lastMessage!: LastMessageDto | null;
   @ApiProperty({ nullable: true, type: TicketSlaSummaryDto, description: 'Service levels; null while no SLA policy applies' }) sla!: TicketSlaSummaryDto | null;
+  @ApiProperty({ description: 'Grows with every change of the ticket: send it as a reply\'s seenVersion' }) version!: number;
 }
 
 export class TicketPageDto {

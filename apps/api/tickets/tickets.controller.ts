@@ -23,6 +23,7 @@ import {
   ActionOutcomeDto,
   ActionPendingDto,
   AssignBody,
+  ConversationChangedDto,
   LinkProfileBody,
   MessagePageDto,
   MessagePageQuery,
@@ -44,7 +45,7 @@ const ACTION_ID_HEADER = { 'Action-Id': { description: 'The action id (read its 
  * The answers every agent action shares (docs/api.md, "Action outcomes and Idempotency-Key"): the outcome in
  * time, 202 accepted but pending, 409 refused, 422 a reused key, 503 not accepted in time.
  */
-function ActionResponses(ok: { type: Function; status?: 200 | 201; description?: string }) {
+function ActionResponses(ok: { type: Function; status?: 200 | 201; description?: string }, conflict: { type: Function; description: string } = { type: ApiErrorBody, description: 'Refused by the ticket (action_refused, with the reason); nothing was applied' }) {
   const okResponse = { type: ok.type, description: ok.description ?? 'Applied: the ticket\'s new state', headers: ACTION_ID_HEADER };
   return applyDecorators(
     ApiHeader({
@@ -59,7 +60,7 @@ function ActionResponses(ok: { type: Function; status?: 200 | 201; description?:
       headers: { ...ACTION_ID_HEADER, Location: { description: 'The outcome URL', schema: { type: 'string' } } },
     }),
     ApiNotFoundResponse({ type: ApiErrorBody, description: 'No such ticket in this account' }),
-    ApiConflictResponse({ type: ApiErrorBody, description: 'Refused by the ticket (action_refused, with the reason); nothing was applied' }),
+    ApiConflictResponse(conflict),
     ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'idempotency_key_reused: the key was used for another request' }),
     ApiServiceUnavailableResponse({
       type: ApiErrorBody,
@@ -199,9 +200,12 @@ export class TicketsController {
 
   @Post(':ticketId/replies')
   @ApiOperation({ summary: 'Reply to the customer on the ticket\'s channel; sent exactly once' })
-  @ActionResponses({ type: ReplyResultDto, status: 201, description: 'Stored (and being delivered): the message id and the ticket\'s new state' })
+  @ActionResponses(
+    { type: ReplyResultDto, status: 201, description: 'Stored (and being delivered): the message id and the ticket\'s new state' },
+    { type: ConversationChangedDto, description: 'Not sent: action_refused with the reason, or conversation_changed (field seenVersion) with the customer messages and other agents\' replies since the version seen' },
+  )
   async reply(@CurrentPrincipal() principal: AgentPrincipal, @Param('ticketId') ticketId: string, @Body() body: ReplyBody, @Res() res: Response, @Headers(IDEMPOTENCY_KEY_HEADER) key?: string) {
-    await this.act(res, principal, ticketId, { type: 'reply', body: body.body }, key, 201);
+    await this.act(res, principal, ticketId, { type: 'reply', body: body.body, seenVersion: body.seenVersion, force: body.force }, key, 201);
   }
 
   @Post(':ticketId/messages/:messageId/retry')

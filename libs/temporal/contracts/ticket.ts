@@ -2,7 +2,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Channel } from '../../domain/channel-policy.js';
 import type { SlaAlertKind } from '../../domain/sla-clock.js';
 import type { SlaNotifyChannel, SlaTargetKind } from '../../domain/sla-policies.js';
-import type { AgentAction, OrderOperationFacts, TicketEvent, TicketState } from '../../domain/ticket.js';
+import type { AgentAction, OrderOperationFacts, ThreadEntry, TicketEvent, TicketState } from '../../domain/ticket.js';
 import type { ChatFollowUpState, VisitorActivity } from '../../domain/web-chat.js';
 
 /** Who wrote in, as far as the channel tells. */
@@ -113,7 +113,10 @@ export interface AgentActionRequest {
 
 /** What became of an accepted agent action; read with `actionOutcomeQuery` by its action (update) id. */
 export type ActionOutcome = { status: 'pending' } | SettledActionOutcome;
-export type SettledActionOutcome = { status: 'applied'; ticket: TicketState } | { status: 'refused'; reason: string };
+export type SettledActionOutcome =
+  | { status: 'applied'; ticket: TicketState }
+  /** `changes`: a reply refused by the collision guard, with the turns that came after the version the agent saw. */
+  | { status: 'refused'; reason: string; changes?: ThreadEntry[] };
 
 /** How a closed web-chat ticket's workflow ends; email and SMS tickets never end. */
 export interface TicketWorkflowResult {
@@ -136,6 +139,8 @@ export const slaSettingsChangedSignal = defineSignal('slaSettingsChanged');
 
 /** ApplicationFailure type of a refused agent action; its message says why. */
 export const AGENT_ACTION_REFUSED = 'AgentActionRefused';
+/** ApplicationFailure type of a reply the collision guard refused; its one detail is the ThreadEntry[] that came since. */
+export const AGENT_ACTION_CONFLICT = 'AgentActionConflict';
 /** ApplicationFailure type an activity raises, non-retryable, when the database refuses the data for good (a NUL byte, a value too long). */
 export const UNSTORABLE_DATA = 'UnstorableData';
 /** ApplicationFailure type of the validator's rejection of an update delivered after its `expiresAt`: never accepted, never applied. */

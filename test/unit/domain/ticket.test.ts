@@ -975,3 +975,31 @@ describe('priority', () => {
     expect(validateAgentAction(fresh(), { type: 'set_priority', priority: 'high' }, T1)).toBeNull();
   });
 });
+
+describe('apply_macro: the steps as one action', () => {
+  const macro = (steps: import('../../../libs/domain/ticket.js').MacroStep[]) => ({ type: 'apply_macro' as const, macroId: 'macro-1', macroName: 'Refund sent', steps });
+  const open = () => ({ ...newTicketState({ ticketId: 't-1', accountId: 'acc-1', channel: 'email', createdAt: CREATED }), version: 3 });
+
+  it('applies every step in order in one transition, one version later, each event marked with the macro', () => {
+    const action = macro([
+      { type: 'tag', add: ['refund'], remove: [] },
+      { type: 'reply', messageId: 'm-9', body: 'Your refund is on its way.' },
+      { type: 'close' },
+    ]);
+    expect(validateAgentAction(open(), action, CREATED)).toBeNull();
+    const { state, events } = applyAgentAction(open(), action, 'agent-1', CREATED);
+    expect(state).toMatchObject({ status: 'closed', tags: ['refund'], lastMessageId: 'm-9', version: 4 });
+    expect(events.map((event) => event.type)).toEqual(['macro_applied', 'tags_changed', 'replied', 'closed']);
+    expect(events[0]!.detail).toEqual({ macroId: 'macro-1', macroName: 'Refund sent', steps: ['tag', 'reply', 'close'] });
+    expect(events.slice(1).every((event) => event.detail.macroId === 'macro-1')).toBe(true);
+  });
+
+  it('refuses the whole macro when one step is refused, naming it, against the ticket as the steps before it leave it', () => {
+    const chat = { ...open(), channel: 'web_chat' as const };
+    expect(validateAgentAction(chat, macro([{ type: 'close' }, { type: 'reply', messageId: 'm-1', body: 'Bye' }]), CREATED)).toBe('step 2 (reply): this web chat conversation is closed');
+    expect(validateAgentAction(open(), macro([{ type: 'tag', add: [''], remove: [] }]), CREATED)).toBe('step 1 (tag): tag "" must be 1 to 50 characters');
+    expect(validateAgentAction(open(), macro([]), CREATED)).toBe('a macro needs at least one step');
+    const twoReplies = macro([{ type: 'reply', messageId: 'a', body: 'x' }, { type: 'reply', messageId: 'b', body: 'y' }]);
+    expect(validateAgentAction(open(), twoReplies, CREATED)).toBe('a macro sends at most one reply');
+  });
+});
