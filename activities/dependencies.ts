@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../libs/config/config.js';
 import type { InboundIngestion } from '../libs/ingestion/inbound-ingestion.js';
 import type { MailTransport } from '../libs/mail/mail-transport.js';
@@ -9,6 +10,8 @@ export interface ActivityDependencies {
   config: AppConfig;
   orm: Orm;
   ingestion: InboundIngestion;
+  /** For activities that signal or update other workflows (the team assigner, tickets). */
+  temporal: Client;
   transports: OutboundTransports;
   /** The product's one mail transport (SMTP relay, or the local mailbox in the embedded default). */
   mail: MailTransport;

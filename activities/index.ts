@@ -8,6 +8,7 @@ import { createRoundTripActivities } from './round-trip.activities.js';
 import { createShopifyActivities } from './shopify/shopify.activities.js';
 import { createSlaActivities } from './sla.activities.js';
 import { createSmsAutomationActivities } from './sms/sms-automation.activities.js';
+import { createTeamActivities } from './teams.activities.js';
 import { createTicketActivities } from './tickets.activities.js';
 import { createWebChatActivities } from './web-chat/web-chat.activities.js';
 
@@ -26,6 +27,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createPredictiveAnalyticsActivities(dependencies),
     ...createSlaActivities(dependencies),
     ...createCsatActivities(dependencies),
+    ...createTeamActivities(dependencies),
   };
 }
 

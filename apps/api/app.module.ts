@@ -12,12 +12,15 @@ import { CsatModule } from './csat/csat.module.js';
 import { RoundTripController } from './diagnostics/round-trip.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { LiveModule } from './live/live.module.js';
+import { MacrosModule } from './macros/macros.module.js';
 import { MailboxController } from './mailbox/mailbox.controller.js';
+import { PresenceModule } from './presence/presence.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { ShopifyModule } from './shopify/shopify.module.js';
 import { SlaModule } from './sla/sla.module.js';
+import { TeamsModule } from './teams/teams.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { APP_CONFIG, ORM, TEMPORAL_CLIENT } from './tokens.js';
 
@@ -33,7 +36,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [RateLimitsModule, AuthModule, SettingsModule, TicketsModule, EmailModule, SmsModule, WebChatModule, ReportsModule, ShopifyModule, LiveModule, CalendarsModule, SlaModule, CsatModule],
+      imports: [RateLimitsModule, AuthModule, SettingsModule, TicketsModule, EmailModule, SmsModule, WebChatModule, ReportsModule, ShopifyModule, LiveModule, CalendarsModule, SlaModule, CsatModule, PresenceModule, MacrosModule, TeamsModule],
       controllers: [HealthController, RoundTripController, MailboxController, ConsoleController],
       providers: [
         { provide: APP_CONFIG, useValue: dependencies.config },

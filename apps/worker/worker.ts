@@ -43,7 +43,7 @@ export async function createInboxWorker(options: InboxWorkerOptions): Promise<Wo
     connection,
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? config.temporal.taskQueue,
-    activities: createActivities({ config, orm, ingestion, transports, mail }),
+    activities: createActivities({ config, orm, ingestion, temporal, transports, mail }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsEntryPath() }),
   });
 }

@@ -47,6 +47,8 @@ export interface TicketState {
   sla?: SlaState;
   /** The conversation's latest turns with the version that recorded each, for the collision guard (conversationChangesSince). */
   thread?: ThreadEntry[];
+  /** The team the routing rules sent the ticket to when it was created (docs/teams.md); its assigner hands it to an agent. */
+  teamId?: string | null;
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
@@ -55,7 +57,8 @@ export interface TicketState {
 }
 
 export type AgentAction =
-  | { type: 'assign'; assigneeId: string }
+  /** `ifUnassigned`: the team's auto-assigner's assignment, refused when the ticket has an assignee or is closed. */
+  | { type: 'assign'; assigneeId: string; ifUnassigned?: boolean }
   | { type: 'unassign' }
   | { type: 'tag'; add: string[]; remove: string[] }
   /** Snoozes an open ticket, or changes the deadline of a snoozed one. */
@@ -149,7 +152,9 @@ export type TicketEventType =
   /** After a close: the satisfaction survey went out on the ticket's channel, or why not (CSAT). */
   | 'csat_survey'
   /** An agent applied a macro; the events of its steps follow it in the same transition. */
-  | 'macro_applied';
+  | 'macro_applied'
+  /** The routing rules sent the new ticket to a team, or to none (with the reason). */
+  | 'team_routed';
 
 /** What happened and why: the audit trail of a ticket, also written to its projection. */
 export interface TicketEvent {
@@ -255,7 +260,10 @@ export function receiveInboundMessage(state: TicketState, message: InboundMessag
 export function validateAgentAction(state: TicketState, action: AgentAction, now: string): string | null {
   switch (action.type) {
     case 'assign':
-      return action.assigneeId.trim() ? null : 'assigneeId must name a user';
+      if (!action.assigneeId.trim()) return 'assigneeId must name a user';
+      if (action.ifUnassigned && state.assigneeId !== null) return 'the ticket is already assigned';
+      if (action.ifUnassigned && state.status === 'closed') return 'the ticket is closed';
+      return null;
     case 'tag': {
       const invalid = [...action.add, ...action.remove].find((tag) => normalizeTag(tag) === null);
       if (invalid !== undefined) return `tag "${invalid}" must be 1 to ${MAX_TAG_LENGTH} characters`;

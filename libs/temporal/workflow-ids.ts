@@ -19,6 +19,7 @@ export const WORKFLOW_TYPES = {
   shopifyOrderEdit: 'shopifyOrderEditWorkflow',
   shopifyOrderCancel: 'shopifyOrderCancelWorkflow',
   slaReplan: 'slaReplanWorkflow',
+  teamAssigner: 'teamAssignerWorkflow',
 } as const;
 
 /** One backfill of a profile's Shopify orders at a time: a second request joins the running one. */
@@ -37,6 +38,7 @@ export function predictionScheduleId(taskQueue: string): string {
 }
 
 export { slaReplanWorkflowId } from './contracts/sla.js';
+export { teamAssignerWorkflowId } from './contracts/teams.js';
 
 // Workflow code names these too, so they live with the deterministic contracts.
 export { nightlyPredictionRefitWorkflowId, predictionRefitWorkflowId } from './contracts/predictive-analytics.js';

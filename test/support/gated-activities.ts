@@ -148,6 +148,10 @@ export class GatedActivities {
         clocks: clocks.map(({ id, pauses, pausedSince }) => ({ id, goal: null, pauses, pausedSince, warnAt: null, dueAt: null })),
       }),
       notifySlaAlert: async () => undefined,
+      // No team routes these tickets.
+      routeTicketToTeam: async () => ({ teamId: null, ruleId: null, reason: 'no_rule_matched' }),
+      requestTeamAssignment: async () => undefined,
+      notifyTeamCapacityChanged: async () => undefined,
       listOpenTicketsForSla: async () => [],
       loadCsatFacts: async () => ({ settings: { enabledChannels: [], resendAfterDays: 7, question: '' }, lastSurveySentAt: null, smsConsent: null, hasRecipient: true }),
       recordCsatSurvey: async ({ projection }: { projection: TicketProjection }) => this.project('recordCsatSurvey', projection),

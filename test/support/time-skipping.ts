@@ -57,6 +57,7 @@ export async function startTimeSkippingStack(env: Record<string, string> = {}, o
       config,
       orm,
       ingestion,
+      temporal: temporalEnv.client,
       // SMS replies reach Twilio (at TWILIO_API_BASE_URL, a stand-in) and email replies the local mailbox (caught_mail) only
       // when asked; otherwise they fail as unconfigured.
       transports: {

@@ -84,6 +84,12 @@ export class SideTasks {
       case 'sms_team_notification':
         await notifications.notifyTeamOfSms({ accountId: task.accountId, ticketId: task.ticketId, messageId: task.messageId, phone: task.phone });
         return;
+      case 'team_assignment_request':
+        await notifications.requestTeamAssignment({ accountId: task.accountId, teamId: task.teamId, ticketId: task.ticketId, since: task.since });
+        return;
+      case 'team_capacity_changed':
+        await notifications.notifyTeamCapacityChanged({ accountId: task.accountId, teamId: task.teamId });
+        return;
       case 'sla_notification': {
         const { kind: _task, ...alert } = task;
         await notifications.notifySlaAlert(alert);
@@ -107,6 +113,10 @@ function sideTaskKey(task: SideTask): string {
       return `sms-team:${task.messageId}`;
     case 'sla_notification':
       return `sla:${task.notificationId}`;
+    case 'team_assignment_request':
+      return `team-request:${task.ticketId}:${task.since}`;
+    case 'team_capacity_changed':
+      return `team-capacity:${task.changeId}`;
   }
 }
 

@@ -2,6 +2,7 @@ import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
 import { attributeInboundSms } from '../../libs/domain/attribution.js';
 import { decideSmsAutoResponse } from '../../libs/domain/auto-responder.js';
 import { csatSurveyIds, csatSurveyTransition, decideCsatSurvey } from '../../libs/domain/csat.js';
+import { teamFollowUps, teamRoutedTransition } from '../../libs/domain/team-routing.js';
 import {
   applySlaTiming,
   escalate,
@@ -54,6 +55,8 @@ export interface TicketFeatures {
   keepsSlaClock: boolean;
   /** A close by an agent sends the satisfaction survey. */
   surveysAfterClose: boolean;
+  /** A new ticket goes to a team by the routing rules, whose assigner then hands it to an agent. */
+  routesToTeams: boolean;
 }
 
 /**
@@ -81,6 +84,12 @@ export class TicketCommands {
 
   /** A customer's message: stored with its transition, then the channel's automation; or forwarded, or quarantined. */
   async receiveInbound(message: InboundMessage): Promise<void> {
+    const before = this.state;
+    await this.storeInbound(message);
+    this.followTeam(before);
+  }
+
+  private async storeInbound(message: InboundMessage): Promise<void> {
     if (this.knowsMessage(message.messageId)) return;
     const outcome = receiveInboundMessage(this.state, message, this.now());
     if (outcome.kind === 'start_new_ticket') {
@@ -106,6 +115,7 @@ export class TicketCommands {
     this.state = recorded.profile ? withMatchedProfile(transition.state, recorded.profile.profileId) : transition.state;
     // The clock was timed before the message was stored, so before its profile was known: policies that match on it look again.
     if (recorded.profile && recorded.profile.profileId !== previousProfileId && this.state.sla?.usesProfile) await this.retimeSla('profile_matched');
+    if (this.features.routesToTeams && transition.events[0]?.type === 'created') await this.routeToTeam(message.messageId);
     if (this.state.channel === 'sms') await this.automateSms(message, previousInboundAt);
     if (this.state.channel === 'web_chat') {
       const automation = await this.chat.afterInboundMessage(this.state, message, transition.events[0]?.type === 'created', this.now);
@@ -115,7 +125,14 @@ export class TicketCommands {
   }
 
   /** An accepted agent action, checked again against the ticket as it now is. */
-  async applyAction({ action, actorUserId }: AgentActionRequest): Promise<SettledActionOutcome> {
+  async applyAction(request: AgentActionRequest): Promise<SettledActionOutcome> {
+    const before = this.state;
+    const outcome = await this.applyCheckedAction(request);
+    this.followTeam(before);
+    return outcome;
+  }
+
+  private async applyCheckedAction({ action, actorUserId }: AgentActionRequest): Promise<SettledActionOutcome> {
     const refusal = validateAgentAction(this.state, action, this.now());
     if (refusal) return { status: 'refused', reason: refusal };
     // Checked again here: a customer message queued before the reply may have come in since the validator ran.
@@ -210,6 +227,12 @@ export class TicketCommands {
    * (the assignee is alerted), the chat follow-up is decided, an idle chat closes.
    */
   async applyDueDeadlines(): Promise<void> {
+    const before = this.state;
+    await this.applyDeadlines();
+    this.followTeam(before);
+  }
+
+  private async applyDeadlines(): Promise<void> {
     if (this.features.keepsSlaClock) await this.recordSlaAlerts();
     const snoozeExpiry = expireSnooze(this.state, this.now());
     if (snoozeExpiry) {
@@ -329,6 +352,26 @@ export class TicketCommands {
     await storage.recordCsatSurvey({ projection: transition, survey: decision.send ? { ...ids, closedByUserId, question: facts.settings.question } : null });
     this.state = transition.state;
     if (decision.send) this.sideTasks.deliver(ids.messageId);
+  }
+
+  /** The routing rules' team for the new ticket, recorded when there is one (an activity reads the rules). */
+  private async routeToTeam(messageId: string): Promise<void> {
+    const { accountId, ticketId, channel, tags } = this.state;
+    const routing = await storage.routeTicketToTeam({ accountId, ticketId, channel, tags, messageId });
+    if (routing.teamId === null) return;
+    const transition = teamRoutedTransition(this.state, routing, this.now());
+    await storage.projectTicket(transition);
+    this.state = transition.state;
+  }
+
+  /** Tells the team's assigner what the change since `before` means for it: a ticket waiting, or an agent's load changed. */
+  private followTeam(before: TicketState): void {
+    const { needsAssignee, capacityChanged } = teamFollowUps(before, this.state);
+    const { accountId, ticketId } = this.state;
+    const teamId = this.state.teamId ?? before.teamId;
+    if (!teamId) return;
+    if (needsAssignee) this.sideTasks.start({ kind: 'team_assignment_request', accountId, teamId, ticketId, since: this.now() });
+    if (capacityChanged) this.sideTasks.start({ kind: 'team_capacity_changed', accountId, teamId, changeId: `${ticketId}:${this.state.version}` });
   }
 
   /** Kept apart as rejected, with the reason, so agents and operators see it and the ticket goes on. */

@@ -41,6 +41,8 @@ export const CHAT_IDLE_CLOSE_PATCH = 'web-chat-idle-close';
 export const SLA_CLOCK_PATCH = 'sla-clock';
 /** A close by an agent sends the satisfaction survey from this patch on (docs/csat.md). */
 export const CSAT_SURVEY_PATCH = 'csat-survey';
+/** New tickets go to teams by the routing rules, and tell the team's assigner, from this patch on (docs/teams.md). */
+export const TEAM_ROUTING_PATCH = 'team-routing';
 
 type Command = CarriedCommand | { kind: 'action'; actionId: string; request: AgentActionRequest };
 
@@ -65,7 +67,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   const chat = new WebChat(input.channel === 'web_chat', carried?.chatFollowUp);
   const initialState = carried?.state ?? newTicketState({ ticketId: input.ticketId, accountId: input.accountId, channel: input.channel, createdAt: now() });
   const closesIdleChats = input.channel === 'web_chat' && patched(CHAT_IDLE_CLOSE_PATCH);
-  const features = { closesIdleChats, keepsSlaClock: patched(SLA_CLOCK_PATCH), surveysAfterClose: patched(CSAT_SURVEY_PATCH) };
+  const features = { closesIdleChats, keepsSlaClock: patched(SLA_CLOCK_PATCH), surveysAfterClose: patched(CSAT_SURVEY_PATCH), routesToTeams: patched(TEAM_ROUTING_PATCH) };
   const ticket = new TicketCommands(initialState, carried?.recentMessageIds ?? [], sideTasks, chat, now, features);
   for (const messageId of carried?.pendingDeliveries ?? []) sideTasks.start({ kind: 'delivery', messageId }, { handedOver: true });
   for (const task of carried?.sideTasks ?? []) sideTasks.start(task, { handedOver: true });

@@ -34,6 +34,6 @@ import { TicketsController } from './tickets.controller.js';
       useFactory: (config: AppConfig, orm: Orm, temporal: Client) => new InboundIngestion({ config, orm, temporal }),
     },
   ],
-  exports: [InboundIngestion, TicketActionsService, UnreadBadgeService],
+  exports: [InboundIngestion, TicketActionsService, TicketQueriesService, IdempotencyKeysService, UnreadBadgeService],
 })
 export class TicketsModule {}

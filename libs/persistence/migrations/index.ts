@@ -20,6 +20,9 @@ import { Migration0019TicketPriority } from './0019-ticket-priority.js';
 import { Migration0020SlaPolicies } from './0020-sla-policies.js';
 import { Migration0021SlaClock } from './0021-sla-clock.js';
 import { Migration0022Csat } from './0022-csat.js';
+import { Migration0023AgentPresence } from './0023-agent-presence.js';
+import { Migration0024Macros } from './0024-macros.js';
+import { Migration0025Teams } from './0025-teams.js';
 
 /** Every migration in order; listed explicitly so the same list works from TypeScript sources and compiled output. */
 export const MIGRATIONS = [
@@ -45,4 +48,7 @@ export const MIGRATIONS = [
   { name: '0020-sla-policies', class: Migration0020SlaPolicies },
   { name: '0021-sla-clock', class: Migration0021SlaClock },
   { name: '0022-csat', class: Migration0022Csat },
+  { name: '0023-agent-presence', class: Migration0023AgentPresence },
+  { name: '0024-macros', class: Migration0024Macros },
+  { name: '0025-teams', class: Migration0025Teams },
 ];

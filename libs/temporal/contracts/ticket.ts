@@ -74,7 +74,11 @@ export type SideTask =
   | { kind: 'chat_follow_up_email'; followUpId: string; ticketId: string; accountId: string; replyIds: string[] }
   | { kind: 'snooze_expired_notification'; notificationId: string; accountId: string; ticketId: string; assigneeId: string; snoozedUntil: string }
   | { kind: 'sms_team_notification'; accountId: string; ticketId: string; messageId: string; phone: string }
-  | ({ kind: 'sla_notification' } & SlaAlertNotification);
+  | ({ kind: 'sla_notification' } & SlaAlertNotification)
+  /** Tell the team's assigner that the ticket waits for an agent (docs/teams.md). */
+  | { kind: 'team_assignment_request'; accountId: string; teamId: string; ticketId: string; since: string }
+  /** Tell the team's assigner that an agent's load changed (keyed by the ticket version that changed it). */
+  | { kind: 'team_capacity_changed'; accountId: string; teamId: string; changeId: string };
 
 /** A notify escalation of an SLA warning or breach, for the users it names. */
 export interface SlaAlertNotification {

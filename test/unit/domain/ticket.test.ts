@@ -7,6 +7,9 @@ import {
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   applyAgentAction,
+  conversationChangesSince,
+  replyCollision,
+  THREAD_ENTRIES_KEPT,
   deliveryFailed,
   expireSnooze,
   inboundMessageRejected,
@@ -163,6 +166,7 @@ describe('receiveInboundMessage', () => {
         messageCount: 1,
         updatedAt: T2,
         version: 1,
+        thread: [{ version: 1, kind: 'customer_message', messageId: 'm-1', authorUserId: null, at: T2 }],
       });
       expect(events).toEqual([{ type: 'message_received', at: T2, actorUserId: null, detail: { messageId: 'm-1' } }]);
     });
@@ -214,6 +218,7 @@ describe('receiveInboundMessage', () => {
         messageCount: 1,
         updatedAt: T3,
         version: state.version + 1,
+        thread: [{ version: state.version + 1, kind: 'customer_message', messageId: 'm-1', authorUserId: null, at: T3 }],
       });
       expect(events).toEqual([
         { type: 'reopened', at: T3, actorUserId: null, detail: { reason: 'inbound_message', channel } },
@@ -633,6 +638,7 @@ describe('applyAgentAction', () => {
         unreadSince: null,
         updatedAt: T2,
         version: state.version + 1,
+        thread: [...state.thread!, { version: state.version + 1, kind: 'agent_reply', messageId: 'r-1', authorUserId: AGENT, at: T2 }],
       });
       expect(events).toEqual([{ type: 'replied', at: T2, actorUserId: AGENT, detail: { messageId: 'r-1' } }]);
     });
@@ -1001,5 +1007,42 @@ describe('apply_macro: the steps as one action', () => {
     expect(validateAgentAction(open(), macro([]), CREATED)).toBe('a macro needs at least one step');
     const twoReplies = macro([{ type: 'reply', messageId: 'a', body: 'x' }, { type: 'reply', messageId: 'b', body: 'y' }]);
     expect(validateAgentAction(open(), twoReplies, CREATED)).toBe('a macro sends at most one reply');
+  });
+});
+
+describe('the collision guard', () => {
+  const base = () => ({ ...newTicketState({ ticketId: 't-1', accountId: 'acc-1', channel: 'email', createdAt: CREATED }) });
+  const customer = (state: TicketState, messageId: string) => {
+    const outcome = receiveInboundMessage(state, { messageId, receivedAt: CREATED }, CREATED);
+    if (outcome.kind !== 'accepted') throw new Error('expected accepted');
+    return outcome.transition.state;
+  };
+  const reply = (state: TicketState, messageId: string, agent: string) => applyAgentAction(state, { type: 'reply', messageId, body: 'x' }, agent, CREATED).state;
+
+  it('lists what came after the seen version, but never the agent\'s own replies; automated messages are no turn', () => {
+    const seen = customer(base(), 'm-1');
+    let state = customer(seen, 'm-2');
+    state = reply(state, 'r-sam', 'sam');
+    state = reply(state, 'r-alex', 'alex');
+    expect(conversationChangesSince(state, seen.version, 'alex').map((turn) => [turn.kind, turn.messageId])).toEqual([
+      ['customer_message', 'm-2'],
+      ['agent_reply', 'r-sam'],
+    ]);
+    const automated = receiveInboundMessage(state, { messageId: 'auto-1', receivedAt: CREATED, automated: { reasons: ['auto-submitted'] } }, CREATED);
+    expect(automated.kind === 'accepted' && automated.transition.state.thread!.map((turn) => turn.messageId)).toEqual(['m-1', 'm-2', 'r-sam', 'r-alex']);
+  });
+
+  it('refuses a reply on a stale view unless forced or unversioned, and keeps the last 20 turns', () => {
+    const seen = customer(base(), 'm-1');
+    const state = customer(seen, 'm-2');
+    const stale = { type: 'reply' as const, messageId: 'r-1', body: 'x', seenVersion: seen.version };
+    expect(replyCollision(state, stale, 'alex')?.message).toBe(`the conversation changed since version ${seen.version}: 1 new customer message; read them, or send with force to reply anyway`);
+    expect(replyCollision(state, { ...stale, force: true }, 'alex')).toBeNull();
+    expect(replyCollision(state, { type: 'reply', messageId: 'r-1', body: 'x' }, 'alex')).toBeNull();
+    expect(replyCollision(state, { ...stale, seenVersion: state.version }, 'alex')).toBeNull();
+    let long = state;
+    for (let n = 3; n <= 30; n++) long = customer(long, `m-${n}`);
+    expect(long.thread).toHaveLength(THREAD_ENTRIES_KEPT);
+    expect(long.thread![0]!.messageId).toBe('m-11');
   });
 });

@@ -11,7 +11,7 @@ export type Route =
   | { page: 'settings'; section: SettingsSection }
   | { page: 'reports' };
 
-export const SETTINGS_SECTIONS = ['general', 'email', 'sms', 'web-chat', 'shopify', 'team', 'tokens', 'calendars', 'sla', 'csat'] as const;
+export const SETTINGS_SECTIONS = ['general', 'email', 'sms', 'web-chat', 'shopify', 'team', 'teams', 'tokens', 'calendars', 'sla', 'csat', 'macros'] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
 export function parseRoute(hash: string): Route {

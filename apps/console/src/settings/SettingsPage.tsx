@@ -3,10 +3,12 @@ import { CalendarsSettings } from './CalendarsSettings';
 import { CsatSettings } from './CsatSettings';
 import { EmailSettings } from './EmailSettings';
 import { GeneralSettings } from './GeneralSettings';
+import { MacrosSettings } from './MacrosSettings';
 import { ShopifySettings } from './ShopifySettings';
 import { SlaPoliciesSettings } from './SlaPoliciesSettings';
 import { SmsSettings } from './SmsSettings';
 import { TeamSettings } from './TeamSettings';
+import { TeamsSettings } from './TeamsSettings';
 import { TokensSettings } from './TokensSettings';
 import { WebChatSettings } from './WebChatSettings';
 
@@ -17,10 +19,12 @@ const SECTIONS: { id: SettingsSection; label: string }[] = [
   { id: 'web-chat', label: 'Web chat' },
   { id: 'shopify', label: 'Shopify' },
   { id: 'team', label: 'Team' },
+  { id: 'teams', label: 'Teams' },
   { id: 'tokens', label: 'Tokens' },
   { id: 'calendars', label: 'Business hours' },
   { id: 'sla', label: 'SLA policies' },
   { id: 'csat', label: 'Satisfaction (CSAT)' },
+  { id: 'macros', label: 'Macros' },
 ];
 
 export function SettingsPage({ section }: { section: SettingsSection; navigate: (route: Route) => void }) {
@@ -40,10 +44,12 @@ export function SettingsPage({ section }: { section: SettingsSection; navigate: 
       {section === 'web-chat' && <WebChatSettings />}
       {section === 'shopify' && <ShopifySettings />}
       {section === 'team' && <TeamSettings />}
+      {section === 'teams' && <TeamsSettings />}
       {section === 'tokens' && <TokensSettings />}
       {section === 'calendars' && <CalendarsSettings />}
       {section === 'sla' && <SlaPoliciesSettings />}
       {section === 'csat' && <CsatSettings />}
+      {section === 'macros' && <MacrosSettings />}
     </section>
   );
 }

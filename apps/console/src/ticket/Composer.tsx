@@ -3,6 +3,7 @@ import { useRef, useState, type RefObject } from 'react';
 import { SegmentedMessage } from 'sms-segments-calculator';
 import { canReplyBySms, SMS_REPLY_REFUSED_REASON } from '../../../../libs/domain/sms-consent';
 import { api, ApiFailure, describeFailure, unwrap, type Ticket } from '../api/client';
+import { useAgentTypingBeat } from './use-agent-presence';
 
 const TYPING_SIGNAL_MS = 3_000;
 const PRESENCE_REFRESH_MS = 5_000;
@@ -24,8 +25,10 @@ export function Composer({ ticket, textareaRef }: { ticket: Ticket; textareaRef:
   const queryClient = useQueryClient();
   const [draft, setDraft] = useDraft(ticket.id);
   const smsBlock = useSmsConsentBlock(ticket);
+  // The collision guard: the reply carries the version of the ticket on screen; `force` sends it although the conversation moved on.
   const send = useMutation({
-    mutationFn: (body: string) => unwrap(api.POST('/tickets/{ticketId}/replies', { params: { path: { ticketId: ticket.id } }, body: { body } })),
+    mutationFn: ({ body, force }: { body: string; force?: boolean }) =>
+      unwrap(api.POST('/tickets/{ticketId}/replies', { params: { path: { ticketId: ticket.id } }, body: { body, seenVersion: ticket.version, ...(force ? { force } : {}) } })),
     onSuccess: () => setDraft(''),
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: ['ticket', ticket.id] });
@@ -33,8 +36,10 @@ export function Composer({ ticket, textareaRef }: { ticket: Ticket; textareaRef:
     },
   });
   const typing = useAgentTypingSignal(ticket);
+  const typingBeat = useAgentTypingBeat(ticket.id);
   const disabledReason = smsBlock ?? (ticket.status === 'closed' && ticket.channel === 'web_chat' ? 'This chat is closed: the visitor left.' : null);
   const refusal = send.error instanceof ApiFailure && send.error.code === 'sms_consent_missing';
+  const collision = send.error instanceof ApiFailure && send.error.code === 'conversation_changed' ? send.error : null;
 
   return (
     <form
@@ -42,7 +47,7 @@ export function Composer({ ticket, textareaRef }: { ticket: Ticket; textareaRef:
       aria-label="Reply"
       onSubmit={(event) => {
         event.preventDefault();
-        if (draft.trim() && !disabledReason) send.mutate(draft);
+        if (draft.trim() && !disabledReason) send.mutate({ body: draft });
       }}
     >
       {ticket.channel === 'email' && <EmailContext ticket={ticket} />}
@@ -59,6 +64,7 @@ export function Composer({ ticket, textareaRef }: { ticket: Ticket; textareaRef:
           onChange={(event) => {
             setDraft(event.target.value);
             typing();
+            typingBeat();
           }}
           onKeyDown={(event) => {
             if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) event.currentTarget.form?.requestSubmit();
@@ -71,7 +77,17 @@ export function Composer({ ticket, textareaRef }: { ticket: Ticket; textareaRef:
         </p>
       )}
       {ticket.channel === 'sms' && !disabledReason && <SegmentCount text={draft} />}
-      {send.isError && (
+      {collision && (
+        <div role="alert" className="warning">
+          <p>
+            Not sent: while you were writing, the conversation changed ({whatChanged(collision.message)}). The thread above now shows it; your draft is kept.
+          </p>
+          <button type="button" onClick={() => send.mutate({ body: draft, force: true })} disabled={send.isPending}>
+            Send anyway
+          </button>
+        </div>
+      )}
+      {send.isError && !collision && (
         <p role="alert" className="error">
           {refusal ? SMS_REPLY_REFUSED_REASON : `Not sent: ${describeFailure(send.error)}`} Your draft is kept.
         </p>
@@ -154,4 +170,9 @@ function useAgentTypingSignal(ticket: Ticket): () => void {
     last.current = Date.now();
     void api.POST('/tickets/{ticketId}/chat-typing', { params: { path: { ticketId: ticket.id } } });
   };
+}
+
+/** "1 new customer message and 1 reply by another agent", from the API's conversation_changed message. */
+function whatChanged(message: string): string {
+  return /: ([^;]+);/.exec(message)?.[1] ?? 'new messages came in';
 }

@@ -5,6 +5,7 @@ import { PRIORITIES, PRIORITY_LABELS, useUsers } from '../common/people';
 import { useShortcuts } from '../common/shortcuts';
 import { SNOOZE_PRESETS } from '../common/snooze-presets';
 import { agentTimeZone, formatExact, fromLocalInput, toLocalInput } from '../common/time';
+import { MacroPicker } from './MacroPicker';
 import { useTicketAction } from './use-ticket-action';
 
 /** Assign, tags, snooze, close and reopen: each one an update on the ticket's workflow. */
@@ -128,6 +129,7 @@ export function TicketActions({ ticket }: { ticket: Ticket }) {
       <button onClick={() => action.mutate({ type: 'mark_read' })} disabled={action.isPending}>
         Mark read
       </button>
+      <MacroPicker ticket={ticket} />
       {action.isError && (
         <p role="alert" className="error">
           {describeFailure(action.error)}

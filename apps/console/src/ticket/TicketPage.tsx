@@ -3,11 +3,13 @@ import { useEffect, useRef, useState } from 'react';
 import { api, describeFailure, unwrap } from '../api/client';
 import { CHANNEL_LABELS, customerName } from '../common/people';
 import { useShortcuts } from '../common/shortcuts';
+import { AgentsOnTicket } from './AgentsOnTicket';
 import { Composer } from './Composer';
 import { OverviewPanel } from './OverviewPanel';
 import { Thread } from './Thread';
 import { TicketActions } from './TicketActions';
 import { Timeline } from './Timeline';
+import { useAgentPresenceHeartbeat } from './use-agent-presence';
 import { useTicketAction } from './use-ticket-action';
 
 export function TicketPage({ ticketId, onBack }: { ticketId: string; onBack: () => void }) {
@@ -15,6 +17,7 @@ export function TicketPage({ ticketId, onBack }: { ticketId: string; onBack: () 
   const [tab, setTab] = useState<'thread' | 'timeline'>('thread');
   const composerRef = useRef<HTMLTextAreaElement>(null);
   const markRead = useTicketAction(ticketId);
+  useAgentPresenceHeartbeat(ticketId);
   const unread = detail.data?.ticket.unread ?? false;
   // Opening a ticket reads it, as in any mail client.
   useEffect(() => {
@@ -61,6 +64,7 @@ export function TicketPage({ ticketId, onBack }: { ticketId: string; onBack: () 
         {tab === 'thread' ? (
           <div role="tabpanel" aria-label="Conversation" className="thread-panel">
             <Thread ticketId={ticketId} messages={detail.data.messages} olderCursor={detail.data.olderCursor} channel={ticket.channel} />
+            <AgentsOnTicket ticketId={ticketId} />
             <Composer ticket={ticket} textareaRef={composerRef} />
           </div>
         ) : (
