@@ -59,6 +59,15 @@ const SUPPORT_PASSWORD = 'support-password-0123';
 
     await ownerPage.getByRole('textbox', { name: 'Reply' }).pressSequentially('We are on it', { delay: 20 });
     await presenceLine(supportPage).filter({ hasText: `${brand.users.owner.name} is typing…` }).waitFor();
+    // Sending the reply ends the typing at once (the mark would otherwise last 6 s): still viewing, no longer typing.
+    await ownerPage.getByRole('button', { name: 'Send' }).click();
+    await ownerPage.getByText('We are on it').last().waitFor();
+    const ownerTyping = async () => {
+      const response = await fetch(`${stack.baseUrl}/tickets/${encodeURIComponent(ticketId)}/presence`, { headers: brand.headers('support') });
+      const { agents } = (await response.json()) as { agents: { userId: string; typing: boolean }[] };
+      return agents.find((agent) => agent.userId === brand.users.owner.id)?.typing;
+    };
+    await eventually(async () => ((await ownerTyping()) === false ? true : undefined), 'the owner no longer typing', 3_000);
 
     await ownerPage.goto(`${stack.baseUrl}/#/inbox/all`);
     await presenceLine(supportPage).waitFor({ state: 'detached' });

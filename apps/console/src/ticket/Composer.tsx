@@ -25,18 +25,21 @@ export function Composer({ ticket, textareaRef }: { ticket: Ticket; textareaRef:
   const queryClient = useQueryClient();
   const [draft, setDraft] = useDraft(ticket.id);
   const smsBlock = useSmsConsentBlock(ticket);
+  const typingBeat = useAgentTypingBeat(ticket.id);
   // The collision guard: the reply carries the version of the ticket on screen; `force` sends it although the conversation moved on.
   const send = useMutation({
     mutationFn: ({ body, force }: { body: string; force?: boolean }) =>
       unwrap(api.POST('/tickets/{ticketId}/replies', { params: { path: { ticketId: ticket.id } }, body: { body, seenVersion: ticket.version, ...(force ? { force } : {}) } })),
-    onSuccess: () => setDraft(''),
+    onSuccess: () => {
+      setDraft('');
+      typingBeat(false);
+    },
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: ['ticket', ticket.id] });
       void queryClient.invalidateQueries({ queryKey: ['tickets'] });
     },
   });
   const typing = useAgentTypingSignal(ticket);
-  const typingBeat = useAgentTypingBeat(ticket.id);
   const disabledReason = smsBlock ?? (ticket.status === 'closed' && ticket.channel === 'web_chat' ? 'This chat is closed: the visitor left.' : null);
   const refusal = send.error instanceof ApiFailure && send.error.code === 'sms_consent_missing';
   const collision = send.error instanceof ApiFailure && send.error.code === 'conversation_changed' ? send.error : null;
@@ -64,7 +67,7 @@ export function Composer({ ticket, textareaRef }: { ticket: Ticket; textareaRef:
           onChange={(event) => {
             setDraft(event.target.value);
             typing();
-            typingBeat();
+            typingBeat(true);
           }}
           onKeyDown={(event) => {
             if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) event.currentTarget.form?.requestSubmit();
