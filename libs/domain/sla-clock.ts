@@ -60,6 +60,12 @@ export interface SlaState {
   startedCount: number;
   /** A policy of the account matches on the customer's profile: a profile found or changed re-times the clocks. */
   usesProfile?: boolean;
+  /**
+   * The account had an enabled policy when the clocks were last timed. When it had none, a change of tags or
+   * priority cannot make one apply, so it asks nothing: a policy created or enabled later reaches the ticket
+   * through the fan-out.
+   */
+  anyPolicy?: boolean;
 }
 
 /** What the timing activity is asked: the ticket's facts, its clocks, and the instant to time them at. */
@@ -83,6 +89,8 @@ export interface SlaTiming {
   skipped: string[];
   /** Some enabled policy matches on the profile. */
   usesProfile: boolean;
+  /** The account has an enabled policy at all. */
+  anyPolicy: boolean;
   clocks: Pick<SlaClock, 'id' | 'goal' | 'pauses' | 'pausedSince' | 'warnAt' | 'dueAt'>[];
 }
 
@@ -161,7 +169,8 @@ export function followSla(previous: TicketState, transition: Transition, now: st
   if (!wasSnoozed && isSnoozed && sla.policy?.pauseWhileSnoozed) {
     sla = { ...sla, clocks: sla.clocks.map((clock) => (running(clock) ? { ...clock, pausedSince: now, warnAt: null, dueAt: null } : clock)) };
   }
-  const factsChanged = types.has('priority_changed') || types.has('tags_changed') || (sla.usesProfile === true && (types.has('profile_linked') || types.has('profile_unlinked')));
+  const factsChanged =
+    sla.anyPolicy !== false && (types.has('priority_changed') || types.has('tags_changed') || (sla.usesProfile === true && (types.has('profile_linked') || types.has('profile_unlinked'))));
   if (factsChanged) needsTiming = sla.clocks.length > 0 || needsTiming;
 
   if (events.length === 0 && sla === slaOf(transition.state) && !needsTiming) return { transition, needsTiming: false };
@@ -197,7 +206,7 @@ export function applySlaTiming(transition: Transition, timing: SlaTiming, now: s
     if (clock.goal && !answer.goal) events.push(clockEvent('sla_cancelled', sla.policy, clock, now, null, { reason: 'no_target_in_policy' }));
     return { ...clock, goal: answer.goal, pauses: answer.pauses, pausedSince: answer.pausedSince, warnAt: clock.warnedAt ? null : answer.warnAt, dueAt: answer.dueAt };
   });
-  const next: SlaState = { ...sla, policy: timing.policy, clocks, usesProfile: timing.usesProfile };
+  const next: SlaState = { ...sla, policy: timing.policy, clocks, usesProfile: timing.usesProfile, anyPolicy: timing.anyPolicy };
   const deadlines = (state: SlaState) => state.clocks.filter((clock) => clock.goal).map((clock) => `${clock.id} due ${clock.dueAt ?? (clock.pausedSince ? 'paused' : 'never')}`);
   const changed = (sla.policy?.id ?? null) !== (timing.policy?.id ?? null) || deadlines(sla).join('\n') !== deadlines(next).join('\n');
   if (changed) {

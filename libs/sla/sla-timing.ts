@@ -45,7 +45,7 @@ export function timeSlaClocks(
       dueAt: instantAfterCounting(calendar, segments, targetMs(target)),
     };
   });
-  return { policy: inForce, skipped, usesProfile: slaPoliciesUseProfile(policiesInOrder), clocks };
+  return { policy: inForce, skipped, usesProfile: slaPoliciesUseProfile(policiesInOrder), anyPolicy: policiesInOrder.some((candidate) => candidate.enabled), clocks };
 }
 
 type Segment = { from: number; to: number | null };

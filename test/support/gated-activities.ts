@@ -145,6 +145,7 @@ export class GatedActivities {
         policy: null,
         skipped: [],
         usesProfile: false,
+        anyPolicy: false,
         clocks: clocks.map(({ id, pauses, pausedSince }) => ({ id, goal: null, pauses, pausedSince, warnAt: null, dueAt: null })),
       }),
       notifySlaAlert: async () => undefined,

@@ -33,6 +33,7 @@ function timingFor(state: TicketState, inForce: SlaPolicyInForce | null = policy
     policy: inForce,
     skipped: [],
     usesProfile: false,
+    anyPolicy: inForce !== null,
     clocks: request.clocks.map((clock) => {
       const from = clock.pauses.at(-1)?.to ?? clock.startedAt;
       const paused = clock.pausedSince !== null;
@@ -172,6 +173,14 @@ describe('the SLA clock', () => {
     expect(act(created(), { type: 'set_priority', priority: 'urgent' }, later(CREATED, 1)).needsTiming).toBe(true);
     expect(act(created(), { type: 'tag', add: ['vip'], remove: [] }, later(CREATED, 1)).needsTiming).toBe(true);
     expect(act(created(), { type: 'mark_read' }, later(CREATED, 1)).needsTiming).toBe(false);
+  });
+
+  it('an account without any policy is not asked again on a tag or priority change (the fan-out brings a new policy)', () => {
+    const state = created();
+    const withoutPolicies = applySlaTiming({ state, events: [] }, timingFor(state, null), CREATED, 'test').state;
+    expect(withoutPolicies.sla!.anyPolicy).toBe(false);
+    expect(act(withoutPolicies, { type: 'tag', add: ['vip'], remove: [] }, later(CREATED, 1)).needsTiming).toBe(false);
+    expect(act(withoutPolicies, { type: 'set_priority', priority: 'urgent' }, later(CREATED, 1)).needsTiming).toBe(false);
   });
 
   it('escalations raise the priority (never lower it), reassign and tag, each event naming the alert', () => {
