@@ -1,4 +1,4 @@
-import { findBusinessCalendar } from '../libs/calendars/business-calendar-store.js';
+import { listBusinessCalendars } from '../libs/calendars/business-calendar-store.js';
 import type { BusinessCalendar } from '../libs/calendars/business-calendar.js';
 import type { SlaTiming, SlaTimingRequest } from '../libs/domain/sla-clock.js';
 import { slaPoliciesUseProfile } from '../libs/domain/sla-policies.js';
@@ -20,12 +20,9 @@ export function createSlaActivities({ config, orm, mail }: ActivityDependencies)
      */
     async timeSlaClocks(request: SlaTimingRequest): Promise<SlaTiming> {
       const policies = await listSlaPolicies(orm.em.fork(), request.accountId);
-      const calendarIds = new Set(policies.flatMap((policy) => Object.values(policy.targets).map((target) => target?.calendarId ?? null)).filter((id): id is string => id !== null));
-      const calendars = new Map<string, BusinessCalendar>();
-      for (const calendarId of calendarIds) {
-        const calendar = await findBusinessCalendar(orm, request.accountId, calendarId);
-        if (calendar) calendars.set(calendarId, calendar);
-      }
+      const usesCalendars = policies.some((policy) => Object.values(policy.targets).some((target) => target?.calendarId));
+      // One query for the account's calendars (a handful), not one per calendar a policy names.
+      const calendars = new Map<string, BusinessCalendar>(usesCalendars ? (await listBusinessCalendars(orm, request.accountId)).map((calendar) => [calendar.id, calendar]) : []);
       const profile = request.profileId && slaPoliciesUseProfile(policies) ? await loadSlaProfileFacts(orm.em.fork(), request.accountId, request.profileId) : null;
       return timeSlaClocks(request, policies, calendars, profile);
     },
